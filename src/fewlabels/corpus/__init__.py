@@ -1,0 +1,1 @@
+"""Corpora: the embedded synthetic default and (later) importers for real corpora."""

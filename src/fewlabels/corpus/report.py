@@ -1,0 +1,37 @@
+"""What a corpus holds: counts and durations per class, and a duration histogram."""
+import matplotlib
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt  # noqa: E402
+import numpy as np  # noqa: E402
+import pandas as pd  # noqa: E402
+
+SHORT_S = 3.75  # the original study's min_signal: 30,000 samples at 8 kHz
+
+
+def describe(manifest: pd.DataFrame) -> dict:
+    """Utterances, speakers, hours and duration quantiles (s), in all and per class."""
+    def stats(rows: pd.DataFrame) -> dict:
+        durations = rows["duration_s"]
+        return {
+            "utterances": int(len(rows)),
+            "speakers": int(rows["speaker"].nunique()),
+            "hours": round(float(durations.sum()) / 3600, 3),
+            "duration_s": {q: round(float(durations.quantile(v)), 3) for q, v in (("min", 0), ("median", 0.5), ("max", 1))},
+            f"shorter_than_{SHORT_S}s": int((durations < SHORT_S).sum()),
+        }
+    return {**stats(manifest), "per_class": {str(label): stats(rows) for label, rows in manifest.groupby("label")}}
+
+
+def plot_durations(manifest: pd.DataFrame, path, title: str) -> None:
+    """Stacked histogram of utterance durations per class, with the 3.75 s line, saved as PNG to ``path``."""
+    bins = np.arange(0, np.ceil(manifest["duration_s"].max()) + 0.25, 0.25)
+    groups = list(manifest.groupby("label"))
+    fig, ax = plt.subplots(figsize=(7, 3.5), dpi=100)
+    ax.hist([rows["duration_s"] for _, rows in groups], bins=bins, stacked=True, label=[str(g) for g, _ in groups])
+    ax.axvline(SHORT_S, color="black", linestyle="--", linewidth=1, label=f"{SHORT_S} s (min_signal 30,000 at 8 kHz)")
+    ax.set(xlabel="duration (s)", ylabel="utterances", title=title)
+    ax.legend(frameon=False, loc="upper left", fontsize="small")
+    fig.tight_layout()
+    fig.savefig(path, format="png", metadata={"Software": None})
+    plt.close(fig)

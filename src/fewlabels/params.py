@@ -1,0 +1,118 @@
+"""Typed, strict view of ``params.yaml``: one frozen dataclass per section.
+
+Every key must be present and of its declared type; an unknown key is an error that
+names it (with a close match when there is one). Floats in any YAML notation
+(``1e-05`` as written by ``dvc exp run -S``) are read as floats.
+"""
+import dataclasses
+import difflib
+import re
+import types
+import typing
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Literal
+
+import yaml
+
+
+class ParamsError(ValueError):
+    """A params.yaml value is missing, unknown or of the wrong type."""
+
+
+class _Loader(yaml.SafeLoader):
+    """SafeLoader that also reads ``1e-05``, ``1E5`` and ``.5`` as floats (YAML 1.2 core schema)."""
+
+
+_Loader.add_implicit_resolver(
+    "tag:yaml.org,2002:float",
+    re.compile(r"""^(?:[-+]?(?:[0-9][0-9_]*)\.[0-9_]*(?:[eE][-+]?[0-9]+)?
+                  |[-+]?(?:[0-9][0-9_]*)(?:[eE][-+]?[0-9]+)
+                  |[-+]?\.[0-9_]+(?:[eE][-+]?[0-9]+)?
+                  |[-+]?\.(?:inf|Inf|INF)
+                  |\.(?:nan|NaN|NAN))$""", re.X),
+    list("-+0123456789."),
+)
+
+
+@dataclass(frozen=True)
+class ProsodyShift:
+    """Shift of one valence step away from neutral, in eSpeak NG units."""
+
+    pitch: float  # base pitch, 0-99
+    pitch_range: float  # pitch range, 0-99
+    rate: float  # words per minute
+    volume: float  # amplitude, 0-200
+
+
+@dataclass(frozen=True)
+class CorpusParams:
+    source: Literal["synthetic"]
+    seed: int
+    speakers: int
+    utterances_per_speaker: int
+    short_fraction: float  # share of utterances aimed below 3.75 s
+    snr_db_min: float
+    snr_db_max: float
+    sample_rate: int  # Hz
+    valence_shift: ProsodyShift
+    jitter: float  # per-utterance prosody noise, standard deviation in units of valence_shift
+    on_bad_audio: Literal["error", "skip"]
+
+
+@dataclass(frozen=True)
+class SplitParams:
+    seed: int
+    labelled_per_class: int
+    test_per_class: int
+    unlabelled_per_class: int | None  # None: every utterance of the remaining speakers
+
+
+@dataclass(frozen=True)
+class Params:
+    corpus: CorpusParams
+    split: SplitParams
+
+
+def load_params(path: str | Path = "params.yaml") -> Params:
+    """Read and check ``path``; raise :class:`ParamsError` naming the offending key."""
+    path = Path(path)
+    with path.open() as f:
+        raw = yaml.load(f, Loader=_Loader)
+    return _build(Params, raw, prefix="", source=path)
+
+
+def _build(cls, raw, prefix: str, source: Path):
+    if not isinstance(raw, dict):
+        raise ParamsError(f"{source}: {prefix.rstrip('.') or 'the file'} must be a mapping, got {raw!r}")
+    fields = {f.name: f for f in dataclasses.fields(cls)}
+    for key in raw:
+        if key not in fields:
+            close = difflib.get_close_matches(str(key), fields, n=1)
+            hint = f" (did you mean {prefix}{close[0]}?)" if close else ""
+            raise ParamsError(f"{source}: unknown param {prefix}{key}{hint}; known: {', '.join(fields)}")
+    missing = [name for name in fields if name not in raw]
+    if missing:
+        raise ParamsError(f"{source}: missing param {', '.join(prefix + m for m in missing)}")
+    hints = typing.get_type_hints(cls)
+    return cls(**{name: _convert(hints[name], raw[name], prefix + name, source) for name in fields})
+
+
+def _convert(hint, value, key: str, source: Path):
+    if dataclasses.is_dataclass(hint):
+        return _build(hint, value, key + ".", source)
+    origin, args = typing.get_origin(hint), typing.get_args(hint)
+    if origin in (types.UnionType, typing.Union):
+        if value is None and type(None) in args:
+            return None
+        (inner,) = [a for a in args if a is not type(None)]
+        return _convert(inner, value, key, source)
+    if origin is Literal:
+        if value not in args:
+            raise ParamsError(f"{source}: {key} must be one of {list(args)}, got {value!r}")
+        return value
+    if hint is float and isinstance(value, int) and not isinstance(value, bool):
+        return float(value)
+    if type(value) is not hint:
+        raise ParamsError(f"{source}: {key} must be {hint.__name__}, got {type(value).__name__} {value!r}")
+    return value

@@ -1,0 +1,66 @@
+"""Shared fixtures: tiny params and a temporary git + DVC copy of the project."""
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import yaml
+
+ROOT = Path(__file__).resolve().parents[1]
+BIN = Path(sys.executable).parent
+# Everything a stage needs to run; outputs and caches are left behind.
+PROJECT_FILES = ("dvc.yaml", "params.yaml", "pyproject.toml", "src", ".dvc/config", ".dvcignore", ".gitignore")
+
+TINY_PARAMS = {
+    "corpus": {"speakers": 9, "utterances_per_speaker": 6},
+    "split": {"labelled_per_class": 2, "test_per_class": 2, "unlabelled_per_class": None},
+}
+
+
+def update_params(path: Path, overrides: dict) -> None:
+    """Overwrite nested keys of the YAML file at ``path``."""
+    params = yaml.safe_load(path.read_text())
+    for section, values in overrides.items():
+        params[section].update(values)
+    path.write_text(yaml.safe_dump(params, sort_keys=False))
+
+
+class Project:
+    """A temporary git repo holding a copy of the project, with the real ``dvc`` CLI."""
+
+    def __init__(self, path: Path):
+        self.path = path
+        self.env = {**os.environ, "PATH": f"{BIN}{os.pathsep}{os.environ['PATH']}", "DVC_NO_ANALYTICS": "1",
+                    "PYTHONPATH": str(path / "src")}
+
+    def run(self, *args: str, check: bool = True) -> subprocess.CompletedProcess:
+        result = subprocess.run(args, cwd=self.path, env=self.env, capture_output=True, text=True)
+        if check and result.returncode != 0:
+            raise AssertionError(f"{' '.join(args)} failed ({result.returncode}):\n{result.stdout}\n{result.stderr}")
+        return result
+
+    def dvc(self, *args: str, check: bool = True) -> subprocess.CompletedProcess:
+        return self.run("dvc", *args, check=check)
+
+
+@pytest.fixture
+def project(tmp_path) -> Project:
+    """The project copied into a fresh git repo with tiny params, committed."""
+    for name in PROJECT_FILES:
+        source = ROOT / name
+        target = tmp_path / name
+        target.parent.mkdir(parents=True, exist_ok=True)
+        if source.is_dir():
+            shutil.copytree(source, target, ignore=shutil.ignore_patterns("__pycache__", "*.egg-info"))
+        else:
+            shutil.copy2(source, target)
+    update_params(tmp_path / "params.yaml", TINY_PARAMS)
+    repo = Project(tmp_path)
+    repo.run("git", "init", "-q", "-b", "main")
+    repo.run("git", "config", "user.name", "fewlabels tests")
+    repo.run("git", "config", "user.email", "tests@fewlabels.invalid")
+    repo.run("git", "add", "-A")
+    repo.run("git", "commit", "-q", "-m", "project")
+    return repo

@@ -1,0 +1,102 @@
+import numpy as np
+import pandas as pd
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from fewlabels.split import SPLITS, SplitError, check_split, speaker_split, summarise
+
+CLASSES = ("negative", "neutral", "positive")
+
+
+def make_manifest(counts: list[list[int]]) -> pd.DataFrame:
+    """counts[s][c] utterances of class c by speaker s."""
+    rows = []
+    for s, per_class in enumerate(counts):
+        for c, n in enumerate(per_class):
+            rows += [{"utterance": f"s{s}_c{c}_{i}", "speaker": f"s{s}", "label": CLASSES[c], "duration_s": 5.0}
+                     for i in range(n)]
+    return pd.DataFrame(rows, columns=["utterance", "speaker", "label", "duration_s"])
+
+
+speaker_counts = st.lists(st.lists(st.integers(0, 12), min_size=3, max_size=3), min_size=3, max_size=40)
+targets = st.fixed_dictionaries({"labelled": st.integers(1, 20), "test": st.integers(1, 20),
+                                 "unlabelled": st.none() | st.integers(1, 60)})
+
+
+@settings(max_examples=200, deadline=None)
+@given(speaker_counts, targets, st.integers(0, 2**32 - 1))
+def test_split_properties(counts, targets, seed):
+    manifest = make_manifest(counts)
+    try:
+        splits, unused = speaker_split(manifest, targets, seed)
+    except SplitError as error:
+        assert any(reason in str(error) for reason in ("missing from", "is empty", "no utterances"))
+        return
+    speakers = [set(rows["speaker"]) for rows in splits.values()]
+    assert all(a.isdisjoint(b) for i, a in enumerate(speakers) for b in speakers[i + 1:])  # no leakage
+    for split in ("labelled", "test"):
+        assert set(splits[split]["label"]) == set(manifest["label"])  # every class present
+    for split, rows in splits.items():
+        per_class = rows["label"].value_counts()
+        if targets[split] is not None:
+            assert (per_class <= targets[split]).all()
+    # nothing lost: every utterance is in exactly one split or in unused
+    everything = pd.concat([*splits.values(), unused])
+    assert sorted(everything["utterance"]) == sorted(manifest["utterance"])
+    # an unused utterance of a split's speaker means that split's class quota is full
+    for split, rows in splits.items():
+        surplus = unused[unused["speaker"].isin(rows["speaker"])]
+        for label in surplus["label"].unique():
+            assert (rows["label"] == label).sum() == targets[split]
+    assert speaker_split(manifest, targets, seed)[0]["labelled"].equals(splits["labelled"])  # deterministic
+
+
+def test_balanced_speakers_fill_every_quota_exactly():
+    manifest = make_manifest([[7, 7, 7]] * 60)
+    splits, unused = speaker_split(manifest, {"labelled": 20, "test": 30, "unlabelled": None}, seed=0)
+    assert splits["labelled"]["label"].value_counts().to_dict() == dict.fromkeys(CLASSES, 20)
+    assert splits["test"]["label"].value_counts().to_dict() == dict.fromkeys(CLASSES, 30)
+    assert splits["labelled"]["speaker"].nunique() == 3 and splits["test"]["speaker"].nunique() == 5
+    assert len(splits["unlabelled"]) == 60 * 21 - 3 * 21 - 5 * 21
+    assert len(unused) == 3 * 1 + 3 * 5  # surplus of the last speakers taken by labelled and test
+    summary = summarise(splits, unused)
+    assert summary["labelled"]["per_class"] == dict.fromkeys(CLASSES, 20)
+    assert summary["unused"]["utterances"] == len(unused)
+
+
+def test_different_seeds_pick_different_speakers():
+    manifest = make_manifest([[5, 5, 5]] * 30)
+    target = {"labelled": 10, "test": 10, "unlabelled": None}
+    a = set(speaker_split(manifest, target, seed=1)[0]["labelled"]["speaker"])
+    b = set(speaker_split(manifest, target, seed=2)[0]["labelled"]["speaker"])
+    assert a != b
+
+
+def test_a_class_only_one_speaker_has_cannot_reach_labelled_and_test():
+    manifest = make_manifest([[5, 5, 0]] * 10 + [[5, 5, 5]])
+    with pytest.raises(SplitError, match="class 'positive' is missing from the (labelled|test) split"):
+        speaker_split(manifest, {"labelled": 5, "test": 5, "unlabelled": None}, seed=0)
+
+
+def test_two_speakers_cannot_make_three_splits():
+    manifest = make_manifest([[9, 9, 9]] * 2)
+    with pytest.raises(SplitError, match="unlabelled split is empty: the corpus has too few speakers"):
+        speaker_split(manifest, {"labelled": 5, "test": 5, "unlabelled": None}, seed=0)
+
+
+def test_a_speaker_in_two_splits_is_refused():
+    manifest = make_manifest([[2, 2, 2]] * 3)
+    splits = {split: manifest[manifest["speaker"] == f"s{i}"] for i, split in enumerate(SPLITS)}
+    check_split(splits)
+    splits["test"] = pd.concat([splits["test"], splits["labelled"].iloc[:1]])
+    with pytest.raises(SplitError, match="speaker 's0' would fall in both the labelled and the test split"):
+        check_split(splits)
+
+
+def test_bad_targets_are_refused():
+    manifest = make_manifest([[2, 2, 2]] * 3)
+    with pytest.raises(ValueError, match="at least 1"):
+        speaker_split(manifest, {"labelled": 0, "test": 1, "unlabelled": None}, seed=0)
+    with pytest.raises(ValueError, match="unknown split 'train'"):
+        speaker_split(manifest, {"train": 1}, seed=0)
