@@ -1,11 +1,18 @@
 """End-to-end: the real dvc pipeline in a temporary git repo, with tiny params."""
+import contextlib
+import io
 import json
+import pickle
 
+import numpy as np
 import pandas as pd
 import pytest
+import soundfile
 import yaml
+from pyAudioAnalysis import MidTermFeatures, ShortTermFeatures
 
 from fewlabels.manifest import COLUMNS
+from tests.conftest import update_params
 
 pytestmark = pytest.mark.e2e
 
@@ -29,8 +36,7 @@ def test_dvc_repro_split_builds_corpus_manifest_and_splits(project):
     summary = json.loads((path / "metrics/split.json").read_text())
     assert sum(s["utterances"] for s in summary.values()) == 54
 
-    status = project.dvc("status", "--json")
-    assert json.loads(status.stdout) == {}
+    assert json.loads(project.dvc("status", "split", "--json").stdout) == {}
     # same params, byte-identical corpus: a forced rerun reproduces the same hashes
     before = corpus_hashes(path)
     project.dvc("repro", "--force", "corpus")
@@ -40,3 +46,69 @@ def test_dvc_repro_split_builds_corpus_manifest_and_splits(project):
 def corpus_hashes(path):
     lock = yaml.safe_load((path / "dvc.lock").read_text())
     return {out["path"]: out["md5"] for out in lock["stages"]["corpus"]["outs"] if out["path"].startswith("data/")}
+
+
+def load_pickle(path):
+    with open(path, "rb") as f:
+        return pickle.load(f)
+
+
+def test_dvc_repro_feature_stages_writes_aligned_pickles(project):
+    project.dvc("repro", "handcrafted", "spectrograms")
+    path = project.path
+    counts = json.loads((path / "metrics/data.json").read_text())
+    for split in ("labelled", "test"):
+        spectrograms = load_pickle(path / f"data/spectrograms/{split}.pkl")
+        features = load_pickle(path / f"data/features/{split}_hlf.pkl")
+        n = len(spectrograms["utterance"])
+        assert n == counts[split]["total"]["chunks"] > 0
+        assert spectrograms["X"].shape == (n, 74, 200) and spectrograms["X"].dtype == np.float32
+        assert 0 <= spectrograms["X"].min() and spectrograms["X"].max() <= 1
+        assert features["X"].shape == (n, 136) and len(features["feature_names"]) == 136
+        for key in ("utterance", "speaker", "classes"):
+            assert features[key] == spectrograms[key]
+        for key in ("y", "chunk"):
+            assert np.array_equal(features[key], spectrograms[key])
+        assert spectrograms["classes"] == ["negative", "neutral", "positive"]
+    unlabelled = load_pickle(path / "data/spectrograms/unlabelled.pkl")
+    assert unlabelled["X"].shape[1:] == (74, 200)
+
+    # the last chunk of the test split equals direct pyAudioAnalysis calls on the WAV
+    test_spectrograms = load_pickle(path / "data/spectrograms/test.pkl")
+    test_features = load_pickle(path / "data/features/test_hlf.pkl")
+    manifest = pd.read_csv(path / "data/splits/test.csv").set_index("utterance")
+    utterance, k = test_spectrograms["utterance"][-1], test_spectrograms["chunk"][-1]
+    signal = soundfile.read(path / manifest.loc[utterance, "path"], dtype="int16")[0].astype(float)
+    chunk = signal[k * 30_000:(k + 1) * 30_000]
+    with contextlib.redirect_stdout(io.StringIO()):
+        magnitude = ShortTermFeatures.spectrogram(chunk, 8000, 400, 400)[0][:-1]
+    expected = np.clip(1 + 20 * np.log10(np.maximum(magnitude, 1e-4)) / 80, 0, 1)
+    assert np.allclose(test_spectrograms["X"][-1], expected, atol=1e-6)
+    mid = MidTermFeatures.mid_feature_extraction(chunk, 8000, 8000, 8000, 400, 400)[0].mean(axis=1)
+    assert np.array_equal(test_features["X"][-1], mid.astype(np.float32))
+    assert json.loads(project.dvc("status", "--json").stdout) == {}
+
+
+def stale_stages(project) -> set[str]:
+    return set(json.loads(project.dvc("status", "--json").stdout))
+
+
+def test_each_param_section_reruns_exactly_the_stages_that_use_it(project):
+    project.dvc("repro", "handcrafted", "spectrograms")
+    params = project.path / "params.yaml"
+    original = params.read_text()
+    for change, stale in [
+        ({"audio": {"min_signal": 20_000}}, {"spectrograms", "handcrafted"}),
+        ({"spectrogram": {"scale": "linear"}}, {"spectrograms"}),
+        ({"handcrafted": {"mid_window_s": 0.5}}, {"handcrafted"}),
+        ({"split": {"seed": 7}}, {"split"}),
+    ]:
+        update_params(params, change)
+        assert stale_stages(project) == stale, change
+        params.write_text(original)
+    assert stale_stages(project) == set()
+
+    # the original study's 20,000-sample variant gives (49, 200) spectrograms
+    update_params(params, {"audio": {"min_signal": 20_000}})
+    project.dvc("repro", "spectrograms")
+    assert load_pickle(project.path / "data/spectrograms/test.pkl")["X"].shape[1:] == (49, 200)

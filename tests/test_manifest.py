@@ -13,14 +13,16 @@ from fewlabels.manifest import COLUMNS, check_audio, read_manifest
 def files(tmp_path):
     """One good WAV and one file of each bad kind."""
     good = tmp_path / "good.wav"
-    soundfile.write(good, np.zeros(16000, np.int16), 16000, subtype="PCM_16")
+    soundfile.write(good, np.random.default_rng(0).integers(-99, 99, 16000).astype(np.int16), 16000, subtype="PCM_16")
     empty = tmp_path / "empty.wav"
     empty.write_bytes(b"")
     text = tmp_path / "notes.wav"
     text.write_text("this is not audio\n" * 20)
     header_only = tmp_path / "header_only.wav"
     soundfile.write(header_only, np.zeros(0, np.int16), 8000, subtype="PCM_16")
-    return {"good": good, "missing": tmp_path / "missing.wav", "empty": empty, "text": text, "header_only": header_only}
+    silent = tmp_path / "silent.wav"
+    soundfile.write(silent, np.zeros(8000, np.int16), 8000, subtype="PCM_16")
+    return {"good": good, "silent": silent, "missing": tmp_path / "missing.wav", "empty": empty, "text": text, "header_only": header_only}
 
 
 def entries(files):
@@ -31,6 +33,7 @@ def entries(files):
 @pytest.mark.parametrize("kind, reason", [
     ("missing", "file is missing"), ("empty", "file is empty"),
     ("text", "not readable as audio"), ("header_only", "contains no samples"),
+    ("silent", "is digital silence"),
 ])
 def test_each_bad_file_is_an_error_naming_it(files, kind, reason):
     rows = entries({"good": files["good"], kind: files[kind]})
@@ -52,7 +55,8 @@ def test_skip_policy_lists_every_bad_file_with_its_reason(files):
     assert manifest.loc[0, "duration_s"] == 1.0 and manifest.loc[0, "sample_rate"] == 16000
     assert dict(zip(bad["utterance"], bad["reason"])) == {
         "missing": "file is missing", "empty": "file is empty",
-        "text": bad.set_index("utterance").loc["text", "reason"], "header_only": "contains no samples"}
+        "text": bad.set_index("utterance").loc["text", "reason"], "header_only": "contains no samples",
+        "silent": "is digital silence (every sample has the same value)"}
     assert bad.set_index("utterance").loc["text", "reason"].startswith("not readable as audio")
     assert len(manifest) + len(bad) == len(files)
 

@@ -69,9 +69,34 @@ class SplitParams:
 
 
 @dataclass(frozen=True)
+class AudioParams:
+    sample_rate: int  # Hz; every utterance is resampled to it
+    min_signal: int  # chunk length in samples; shorter utterances are dropped or padded
+    short_signals: Literal["drop", "pad"]
+
+
+@dataclass(frozen=True)
+class SpectrogramParams:
+    window_s: float  # window = step, seconds
+    scale: Literal["db", "linear"]  # how magnitudes are mapped into [0, 1]
+    db_floor: float  # dB mapped to 0 by the db scale (0 dB maps to 1)
+
+
+@dataclass(frozen=True)
+class HandcraftedParams:
+    mid_window_s: float
+    mid_step_s: float
+    short_window_s: float
+    short_step_s: float
+
+
+@dataclass(frozen=True)
 class Params:
     corpus: CorpusParams
     split: SplitParams
+    audio: AudioParams
+    spectrogram: SpectrogramParams
+    handcrafted: HandcraftedParams
 
 
 def load_params(path: str | Path = "params.yaml") -> Params:

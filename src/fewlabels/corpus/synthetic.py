@@ -29,9 +29,9 @@ CLASSES = ("negative", "neutral", "positive")
 VALENCE_STEP = {"negative": -1, "neutral": 0, "positive": 1}
 BASE_VOICES = ("en", "en-029", "en-GB-scotland", "en-GB-x-gbclan", "en-GB-x-gbcwmd", "en-GB-x-rp", "en-US", "en-US-nyc")
 EXCLUDED_VARIANTS = ("whisper", "whisperf", "Demonic")  # no pitch to shift; crashes eSpeak NG at wide pitch ranges
-# Speaker baselines (uniform ranges) and the limits eSpeak NG accepts, in its own units.
+# Speaker baselines (uniform ranges) and the limits prosody is clipped to, in eSpeak NG units.
 BASELINE = {"pitch": (30, 70), "pitch_range": (30, 70), "rate": (140, 185), "volume": (70, 110)}
-LIMITS = {"pitch": (0, 99), "pitch_range": (0, 99), "rate": (80, 450), "volume": (0, 200)}
+LIMITS = {"pitch": (0, 99), "pitch_range": (0, 99), "rate": (80, 450), "volume": (20, 200)}  # volume 0 is silence
 LONG_S, SHORT_S = (4.0, 8.0), (1.5, 3.5)  # target durations of ordinary and short utterances, seconds
 
 

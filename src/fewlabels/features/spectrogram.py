@@ -1,0 +1,59 @@
+"""The pyAudioAnalysis 0.3.14 spectrogram, with its quirks handled, and its scaling to [0, 1]."""
+import contextlib
+import io
+
+import numpy as np
+from pyAudioAnalysis import ShortTermFeatures
+
+SCALES = ("db", "linear")
+
+
+def window_samples(window_s: float, sample_rate: int) -> int:
+    """A window length in seconds as a whole number of samples; a clear error if it is not one."""
+    samples = window_s * sample_rate
+    if samples < 2 or abs(samples - round(samples)) > 1e-6:
+        raise ValueError(f"a window of {window_s} s at {sample_rate} Hz is {samples:g} samples; "
+                         "it must be a whole number of at least 2")
+    return round(samples)
+
+
+def spectrogram(chunk: np.ndarray, sample_rate: int, window_s: float) -> np.ndarray:
+    """Linear magnitude spectrogram of ``chunk`` (n,) with window = step = ``window_s`` seconds.
+
+    Returns float64 (n // window - 1, window // 2): pyAudioAnalysis' ``spectrogram`` minus its
+    all-zero last row. Its 0.3.14 quirks: the first frame (samples [0, window)) is skipped, so
+    row ``i`` is the frame starting at sample ``(i + 1) * window``; the last row is allocated but
+    never filled. 30,000 samples at 8 kHz and 0.05 s give (74, 200), 20,000 give (49, 200).
+    Magnitudes are ``|FFT| / (window // 2)`` of the DC-removed, peak-normalised chunk.
+    """
+    window = window_samples(window_s, sample_rate)
+    if chunk.size < 2 * window:
+        raise ValueError(f"a chunk of {chunk.size} samples is too short for a {window}-sample window; "
+                         f"pyAudioAnalysis fills no frame below {2 * window}")
+    with contextlib.redirect_stdout(io.StringIO()):  # the function prints the shape
+        full, _, _ = ShortTermFeatures.spectrogram(chunk, sample_rate, window, window)
+    if full[-1].any():
+        raise RuntimeError("pyAudioAnalysis filled the last spectrogram row; "
+                           "this code expects the 0.3.14 behaviour (last row all zero)")
+    return full[:-1]
+
+
+def scale_spectrogram(magnitude: np.ndarray, scale: str, db_floor: float) -> np.ndarray:
+    """Map magnitudes (any shape) into [0, 1] for a binary cross-entropy autoencoder; float32.
+
+    ``db``: 20 log10(magnitude) mapped linearly from [``db_floor``, 0] dB to [0, 1], clipped.
+    ``linear``: the magnitudes themselves clipped to [0, 1] (the original study, which did not scale).
+    """
+    if scale == "linear":
+        return np.clip(magnitude, 0, 1).astype(np.float32)
+    if scale == "db":
+        if db_floor >= 0:
+            raise ValueError(f"spectrogram.db_floor must be negative, got {db_floor}")
+        decibels = 20 * np.log10(np.maximum(magnitude, 10 ** (db_floor / 20)))
+        return np.clip(1 - decibels / db_floor, 0, 1).astype(np.float32)
+    raise ValueError(f"spectrogram.scale must be one of {SCALES}, got {scale!r}")
+
+
+def scaled_spectrogram(chunk: np.ndarray, sample_rate: int, window_s: float, scale: str, db_floor: float) -> np.ndarray:
+    """:func:`spectrogram` of ``chunk`` mapped into [0, 1] by :func:`scale_spectrogram`; float32 (frames, bins)."""
+    return scale_spectrogram(spectrogram(chunk, sample_rate, window_s), scale, db_floor)

@@ -1,0 +1,39 @@
+"""spectrograms stage: a scaled spectrogram per fixed-size chunk of every split, and the data counts."""
+from functools import partial
+from pathlib import Path
+
+from fewlabels.features.extract import class_names, extract
+from fewlabels.features.spectrogram import scaled_spectrogram
+from fewlabels.io import write_json, write_pickle
+from fewlabels.manifest import read_manifest
+from fewlabels.params import load_params
+
+SPLITS_DIR = Path("data/splits")
+OUT_DIR = Path("data/spectrograms")
+METRICS = Path("metrics/data.json")
+SPLITS = ("labelled", "test", "unlabelled")
+
+
+def main() -> None:
+    params = load_params()
+    audio, spec = params.audio, params.spectrogram
+    rows = {name: read_manifest(SPLITS_DIR / f"{name}.csv") for name in SPLITS}
+    classes = class_names(rows["labelled"], rows["test"])
+    featurize = partial(scaled_spectrogram, sample_rate=audio.sample_rate, window_s=spec.window_s,
+                        scale=spec.scale, db_floor=spec.db_floor)
+    counts = {}
+    for name in SPLITS:
+        artifact, counts[name] = extract(rows[name], classes, featurize, sample_rate=audio.sample_rate,
+                                         min_signal=audio.min_signal, short_signals=audio.short_signals,
+                                         desc=f"spectrograms {name}")
+        write_pickle(OUT_DIR / f"{name}.pkl", artifact)
+        print(f"{name:>10}: {artifact['X'].shape[0]} chunks of shape {artifact['X'].shape[1:]}")
+    totals = {name: {key: sum(c[key] for c in per_class.values()) for key in next(iter(per_class.values()))}
+              for name, per_class in counts.items()}
+    write_json(METRICS, {name: {"total": totals[name], "per_class": counts[name]} for name in SPLITS})
+    for name in SPLITS:
+        print(f"{name:>10}: {totals[name]}")
+
+
+if __name__ == "__main__":
+    main()
