@@ -53,7 +53,7 @@ class Utterance:
 
 
 def voice_variants() -> list[str]:
-    """Names of the voice variants shipped with eSpeak NG, sorted, unvoiced ones left out."""
+    """Names of the voice variants shipped with eSpeak NG, sorted, without the excluded ones."""
     return [name for name in espeak.variants() if name not in EXCLUDED_VARIANTS]
 
 
@@ -148,7 +148,7 @@ def wav_path(out_dir: Path, plan: Utterance) -> Path:
 
 def _render_speaker(plans: list[Utterance], out_dir: Path, sample_rate: int) -> None:
     """Render one speaker's utterances with a synthesizer of its own."""
-    with espeak.Synthesizer() as synthesizer:
+    with espeak.Synthesizer(seed=plans[0].noise_seed) as synthesizer:
         synthesizer.set_voice(plans[0].voice)
         for plan in plans:
             write_wav(wav_path(out_dir, plan), render(plan, synthesizer, sample_rate), sample_rate)
