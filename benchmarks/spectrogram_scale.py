@@ -9,15 +9,10 @@ optimal reconstruction; `db` spreads the same spectra over the interval.
 import numpy as np
 
 from fewlabels.audio import fixed_size_chunks, load_signal
+from fewlabels.autoencoder.training import constant_prediction_loss
 from fewlabels.features.spectrogram import scale_spectrogram, spectrogram
 from fewlabels.manifest import read_manifest
 from fewlabels.params import load_params
-
-
-def binary_cross_entropy(target: np.ndarray, prediction: float) -> float:
-    """Mean BCE of predicting one constant for every value of ``target``."""
-    p = np.clip(prediction, 1e-7, 1 - 1e-7)
-    return float(np.mean(-(target * np.log(p) + (1 - target) * np.log(1 - p))))
 
 
 def main() -> None:
@@ -32,8 +27,8 @@ def main() -> None:
     for scale in ("linear", "db"):
         values = scale_spectrogram(magnitudes, scale, spec.db_floor).astype(np.float64)
         print(f"{scale:>7} {np.median(values):8.4f} {np.percentile(values, 99):7.4f} {values.max():6.3f} "
-              f"{np.mean(values < 0.01):7.1%} {values.std():6.3f} {binary_cross_entropy(values, values.mean()):10.4f} "
-              f"{binary_cross_entropy(values, 0.5):9.4f}")
+              f"{np.mean(values < 0.01):7.1%} {values.std():6.3f} {constant_prediction_loss(values, values.mean()):10.4f} "
+              f"{constant_prediction_loss(values, 0.5):9.4f}")
 
 
 if __name__ == "__main__":

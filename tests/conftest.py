@@ -16,6 +16,7 @@ PROJECT_FILES = ("dvc.yaml", "params.yaml", "pyproject.toml", "src", ".dvc/confi
 TINY_PARAMS = {
     "corpus": {"speakers": 9, "utterances_per_speaker": 6},
     "split": {"labelled_per_class": 2, "test_per_class": 2, "unlabelled_per_class": None},
+    "autoencoder": {"latent_dim": 8, "batch_size": 16, "max_epochs": 2, "patience": 2},
 }
 
 

@@ -3,6 +3,7 @@ import contextlib
 import io
 import json
 import pickle
+import re
 
 import numpy as np
 import pandas as pd
@@ -89,8 +90,14 @@ def test_dvc_repro_feature_stages_writes_aligned_pickles(project):
     assert json.loads(project.dvc("status", "--json").stdout) == {}
 
 
-def stale_stages(project) -> set[str]:
-    return set(json.loads(project.dvc("status", "--json").stdout))
+def stale_stages(project, *targets: str) -> set[str]:
+    """Stages (of ``targets`` and upstream, or all) whose own deps or params changed."""
+    return set(json.loads(project.dvc("status", "--json", *targets).stdout))
+
+
+def repro_ran(project, *targets: str) -> set[str]:
+    """Run ``dvc repro``; the stages it ran."""
+    return set(re.findall(r"Running stage '([\w-]+)'", project.dvc("repro", *targets).stdout))
 
 
 def test_each_param_section_reruns_exactly_the_stages_that_use_it(project):
@@ -102,13 +109,41 @@ def test_each_param_section_reruns_exactly_the_stages_that_use_it(project):
         ({"spectrogram": {"scale": "linear"}}, {"spectrograms"}),
         ({"handcrafted": {"mid_window_s": 0.5}}, {"handcrafted"}),
         ({"split": {"seed": 7}}, {"split"}),
+        ({"autoencoder": {"latent_dim": 4, "learning_rate": 1e-05}}, set()),
     ]:
         update_params(params, change)
-        assert stale_stages(project) == stale, change
+        assert stale_stages(project, "spectrograms", "handcrafted") == stale, change
         params.write_text(original)
-    assert stale_stages(project) == set()
+    assert stale_stages(project, "spectrograms", "handcrafted") == set()
 
     # the original study's 20,000-sample variant gives (49, 200) spectrograms
     update_params(params, {"audio": {"min_signal": 20_000}})
     project.dvc("repro", "spectrograms")
     assert load_pickle(project.path / "data/spectrograms/test.pkl")["X"].shape[1:] == (49, 200)
+
+
+def test_dvc_repro_code_features_trains_on_unlabelled_and_aligns_codes(project):
+    project.dvc("repro", "code_features", "handcrafted")
+    path = project.path
+    metrics = json.loads((path / "metrics/autoencoder.json").read_text())
+    unlabelled = load_pickle(path / "data/spectrograms/unlabelled.pkl")
+    assert metrics["train_spectrograms"] + metrics["validation_spectrograms"] == len(unlabelled["X"])
+    assert metrics["epochs_run"] == 2 and metrics["encoder_params"] < metrics["autoencoder_params"]
+    for split in ("labelled", "test"):
+        codes = load_pickle(path / f"data/features/{split}_cf.pkl")
+        features = load_pickle(path / f"data/features/{split}_hlf.pkl")
+        assert codes["X"].shape == (len(features["X"]), 8) and codes["X"].dtype == np.float32
+        assert codes["feature_names"] == [f"code_{i}" for i in range(1, 9)]
+        for key in ("utterance", "speaker", "classes"):
+            assert codes[key] == features[key]
+        assert np.array_equal(codes["chunk"], features["chunk"]) and np.array_equal(codes["y"], features["y"])
+    for curve in ("train", "eval"):
+        assert len((path / f"plots/autoencoder/plots/metrics/{curve}/loss.tsv").read_text().splitlines()) == 3
+    assert (path / "plots/reconstructions.png").stat().st_size > 0
+    assert (path / "models/encoder.keras").is_file()
+
+    params = path / "params.yaml"
+    update_params(params, {"autoencoder": {"latent_dim": 4}})
+    assert stale_stages(project) == {"train_autoencoder"}
+    assert repro_ran(project, "code_features", "handcrafted") == {"train_autoencoder", "code_features"}
+    assert load_pickle(path / "data/features/test_cf.pkl")["X"].shape[1] == 4

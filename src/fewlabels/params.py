@@ -91,12 +91,28 @@ class HandcraftedParams:
 
 
 @dataclass(frozen=True)
+class AutoencoderParams:
+    architecture: Literal["AE1", "AE2", "AE3", "AE4"]
+    latent_dim: int
+    bottleneck_activation: Literal["linear", "relu", "softmax"]
+    dropout: float
+    learning_rate: float
+    batch_size: int
+    max_epochs: int
+    validation_split: float  # share of spectrograms, whole speakers, held out for val_loss
+    min_delta: float  # early stopping: smallest val_loss improvement that counts
+    patience: int  # early stopping: epochs without improvement before stopping
+    seed: int
+
+
+@dataclass(frozen=True)
 class Params:
     corpus: CorpusParams
     split: SplitParams
     audio: AudioParams
     spectrogram: SpectrogramParams
     handcrafted: HandcraftedParams
+    autoencoder: AutoencoderParams
 
 
 def load_params(path: str | Path = "params.yaml") -> Params:

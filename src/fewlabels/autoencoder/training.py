@@ -1,0 +1,98 @@
+"""Training an autoencoder on unlabelled spectrograms: deterministic on CPU for a given seed."""
+import math
+import time
+from dataclasses import dataclass
+
+import keras
+import numpy as np
+import tensorflow as tf
+
+from fewlabels.autoencoder.architectures import build_autoencoder
+from fewlabels.params import AutoencoderParams
+
+
+class SpectrogramBatches(keras.utils.PyDataset):
+    """Batches ``(x, x)`` of ``X[indices]`` with a channel axis, shape (batch, frames, bins, 1).
+
+    Only one batch is copied at a time; with ``shuffle`` the order is redrawn every epoch from ``seed``.
+    """
+
+    def __init__(self, X: np.ndarray, indices: np.ndarray, batch_size: int, shuffle: bool = False, seed: int = 0):
+        super().__init__()
+        self.X, self.indices, self.batch_size, self.shuffle = X, np.asarray(indices), batch_size, shuffle
+        self._rng = np.random.default_rng(seed)
+        self._order = self._rng.permutation(self.indices) if shuffle else self.indices
+
+    def __len__(self) -> int:
+        return math.ceil(len(self.indices) / self.batch_size)
+
+    def __getitem__(self, i: int):
+        x = self.X[np.sort(self._order[i * self.batch_size:(i + 1) * self.batch_size])][..., np.newaxis]
+        return x, x
+
+    def on_epoch_end(self) -> None:
+        if self.shuffle:
+            self._order = self._rng.permutation(self.indices)
+
+
+def speaker_holdout(speakers: list[str], fraction: float, seed: int) -> tuple[np.ndarray, np.ndarray]:
+    """Indices ``(train, validation)``: whole speakers, in seeded random order, held out until at
+    least ``fraction`` of the rows are, so validation loss is measured on unseen speakers."""
+    if not 0 < fraction < 1:
+        raise ValueError(f"autoencoder.validation_split must lie in (0, 1), got {fraction}")
+    speakers = np.asarray(speakers)
+    unique = np.unique(speakers)
+    if unique.size < 2:
+        raise ValueError("the unlabelled spectrograms come from one speaker; "
+                         "a speaker-disjoint validation set needs at least two")
+    held = []
+    for speaker in np.random.default_rng(seed).permutation(unique)[:-1]:
+        held.append(speaker)
+        if np.isin(speakers, held).sum() >= fraction * speakers.size:
+            break
+    validation = np.isin(speakers, held)
+    return np.flatnonzero(~validation), np.flatnonzero(validation)
+
+
+def constant_prediction_loss(X: np.ndarray, value: float) -> float:
+    """Binary cross-entropy of predicting ``value`` for every entry of ``X`` (any shape, in [0, 1]).
+
+    With ``value = X.mean()`` it is the loss a model that learned nothing reaches: the bar to beat.
+    """
+    p = np.clip(value, 1e-7, 1 - 1e-7)
+    mean = float(np.mean(X, dtype=np.float64))  # the loss is linear in X
+    return -(mean * np.log(p) + (1 - mean) * np.log(1 - p))
+
+
+@dataclass
+class TrainingResult:
+    autoencoder: keras.Model
+    encoder: keras.Model
+    history: dict[str, list[float]]  # per-epoch loss and val_loss
+    seconds: float  # wall time of fit
+    train_size: int  # spectrograms per training epoch
+    validation_size: int
+
+
+def train_autoencoder(X: np.ndarray, speakers: list[str], params: AutoencoderParams,
+                      callbacks: tuple = (), verbose: int = 2) -> TrainingResult:
+    """Fit a fresh autoencoder to spectrograms ``X`` (n, frames, bins) in [0, 1].
+
+    Binary cross-entropy, Adam, early stopping on the speaker-disjoint validation loss with the
+    best weights restored. Same ``X`` and params give the same weights (CPU).
+    """
+    keras.utils.set_random_seed(params.seed)
+    tf.config.experimental.enable_op_determinism()
+    autoencoder, encoder = build_autoencoder(X.shape[1:], params.architecture, params.latent_dim,
+                                             params.bottleneck_activation, params.dropout)
+    autoencoder.compile(optimizer=keras.optimizers.Adam(params.learning_rate), loss="binary_crossentropy")
+    train, validation = speaker_holdout(speakers, params.validation_split, params.seed)
+    early_stopping = keras.callbacks.EarlyStopping(monitor="val_loss", min_delta=params.min_delta,
+                                                   patience=params.patience, restore_best_weights=True)
+    start = time.perf_counter()
+    history = autoencoder.fit(
+        SpectrogramBatches(X, train, params.batch_size, shuffle=True, seed=params.seed),
+        validation_data=SpectrogramBatches(X, validation, params.batch_size),
+        epochs=params.max_epochs, callbacks=[early_stopping, *callbacks], verbose=verbose)
+    return TrainingResult(autoencoder, encoder, {k: [float(v) for v in vs] for k, vs in history.history.items()},
+                          time.perf_counter() - start, len(train), len(validation))

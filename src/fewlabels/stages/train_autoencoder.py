@@ -1,0 +1,49 @@
+"""train_autoencoder stage: fit the autoencoder on the unlabelled spectrograms only."""
+import pickle
+from pathlib import Path
+
+import numpy as np
+from dvclive import Live
+from dvclive.keras import DVCLiveCallback
+
+from fewlabels.autoencoder.training import constant_prediction_loss, train_autoencoder
+from fewlabels.io import atomic_path, write_json
+from fewlabels.params import load_params
+
+UNLABELLED = Path("data/spectrograms/unlabelled.pkl")
+AUTOENCODER = Path("models/autoencoder.keras")
+ENCODER = Path("models/encoder.keras")
+METRICS = Path("metrics/autoencoder.json")
+CURVES = Path("plots/autoencoder")
+
+
+def main() -> None:
+    params = load_params().autoencoder
+    with UNLABELLED.open("rb") as f:
+        data = pickle.load(f)
+    X = data["X"]
+    with Live(dir=str(CURVES), save_dvc_exp=False, dvcyaml=None) as live:
+        result = train_autoencoder(X, data["speaker"], params, callbacks=(DVCLiveCallback(live=live),))
+    for model, path in ((result.autoencoder, AUTOENCODER), (result.encoder, ENCODER)):
+        with atomic_path(path) as tmp:
+            model.save(tmp)
+    val_loss = result.history["val_loss"]
+    epochs = len(val_loss)
+    metrics = {
+        "best_val_loss": round(min(val_loss), 5),
+        "best_epoch": int(np.argmin(val_loss)) + 1,
+        "epochs_run": epochs,
+        "constant_prediction_loss": round(constant_prediction_loss(X, float(X.mean())), 5),
+        "train_spectrograms": result.train_size,
+        "validation_spectrograms": result.validation_size,
+        "encoder_params": result.encoder.count_params(),
+        "autoencoder_params": result.autoencoder.count_params(),
+        "training_s": round(result.seconds, 1),
+        "spectrograms_per_s": round(result.train_size * epochs / result.seconds, 1),
+    }
+    write_json(METRICS, metrics)
+    print(metrics)
+
+
+if __name__ == "__main__":
+    main()
