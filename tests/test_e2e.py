@@ -87,12 +87,13 @@ def test_dvc_repro_feature_stages_writes_aligned_pickles(project):
     assert np.allclose(test_spectrograms["X"][-1], expected, atol=1e-6)
     mid = MidTermFeatures.mid_feature_extraction(chunk, 8000, 8000, 8000, 400, 400)[0].mean(axis=1)
     assert np.array_equal(test_features["X"][-1], mid.astype(np.float32))
-    assert json.loads(project.dvc("status", "--json").stdout) == {}
+    assert stale_stages(project, "spectrograms", "handcrafted") == set()
 
 
 def stale_stages(project, *targets: str) -> set[str]:
     """Stages (of ``targets`` and upstream, or all) whose own deps or params changed."""
-    return set(json.loads(project.dvc("status", "--json", *targets).stdout))
+    with_deps = ("--with-deps", *targets) if targets else ()
+    return set(json.loads(project.dvc("status", "--json", *with_deps).stdout))
 
 
 def repro_ran(project, *targets: str) -> set[str]:
