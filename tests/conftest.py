@@ -17,6 +17,9 @@ TINY_PARAMS = {
     "corpus": {"speakers": 9, "utterances_per_speaker": 6},
     "split": {"labelled_per_class": 2, "test_per_class": 2, "unlabelled_per_class": None},
     "autoencoder": {"latent_dim": 8, "batch_size": 16, "max_epochs": 2, "patience": 2},
+    "experiment": {"classifiers": {"SVM": {}, "kNN": {"n_neighbors": 1}, "DecisionTree": {},
+                                   "RandomForest": {"n_estimators": 10}, "AdaBoost": {"n_estimators": 5}},
+                   "fraction_step": 0.5, "repeats": 2},
 }
 
 

@@ -110,7 +110,21 @@ def test_training_lowers_the_loss_and_restores_the_best_weights(tiny_runs):
     _, validation = speaker_holdout(speakers, TINY.validation_split, TINY.seed)
     val_loss = result.autoencoder.evaluate(X[validation][..., None], X[validation][..., None], verbose=0,
                                            batch_size=TINY.batch_size)
-    assert val_loss == pytest.approx(min(result.history["val_loss"]), rel=1e-5)
+    assert val_loss == pytest.approx(result.best_val_loss, rel=1e-5)
+    assert result.best_val_loss == min(result.history["val_loss"])  # min_delta 0: every improvement counts
+    assert result.history["val_loss"][result.best_epoch - 1] == result.best_val_loss
+
+
+def test_the_reported_best_is_the_epoch_whose_weights_are_restored():
+    X = spectrogram_like(48)
+    speakers = [f"s{i // 6}" for i in range(48)]
+    strict = dataclasses.replace(TINY, min_delta=1.0, patience=3)  # no later epoch can improve by 1.0
+    result = train_autoencoder(X, speakers, strict, verbose=0)
+    assert result.best_epoch == 1 and len(result.history["val_loss"]) == 4
+    _, validation = speaker_holdout(speakers, strict.validation_split, strict.seed)
+    val_loss = result.autoencoder.evaluate(X[validation][..., None], X[validation][..., None], verbose=0,
+                                           batch_size=strict.batch_size)
+    assert val_loss == pytest.approx(result.history["val_loss"][0], rel=1e-5)
 
 
 def test_training_is_deterministic_for_a_seed(tiny_runs):

@@ -148,3 +148,33 @@ def test_dvc_repro_code_features_trains_on_unlabelled_and_aligns_codes(project):
     assert stale_stages(project) == {"train_autoencoder"}
     assert repro_ran(project, "code_features", "handcrafted") == {"train_autoencoder", "code_features"}
     assert load_pickle(path / "data/features/test_cf.pkl")["X"].shape[1] == 4
+
+
+def test_full_dvc_repro_then_plots_show(project):
+    project.dvc("repro")
+    path = project.path
+    summary = json.loads((path / "metrics/f1.json").read_text())
+    assert set(summary) == {"SVM", "kNN", "DecisionTree", "RandomForest", "AdaBoost"}
+    for name, entry in summary.items():
+        for family in ("handcrafted", "code"):
+            assert set(entry[family]) == {"aulc", "f1_full"} and 0 <= entry[family]["aulc"] <= 1
+        assert entry["code_wins_up_to"] in (0.0, 0.5, 1.0)
+        assert entry["paired_test"]["pairs"] == 2 * 2
+        table = pd.read_csv(path / f"plots/f1/{name}.csv")
+        assert list(table.columns) == ["fraction", "handcrafted", "code", "handcrafted_low", "handcrafted_high",
+                                       "code_low", "code_high"]
+        assert table["fraction"].tolist() == [0.5, 1.0]
+        assert entry["handcrafted"]["f1_full"] == pytest.approx(table["handcrafted"].iloc[-1], abs=1e-5)
+    runs = pd.read_csv(path / "metrics/f1_runs.csv")
+    assert len(runs) == 5 * 2 * 2 * 2
+    assert (path / "plots/f1_curves.png").read_bytes()[:4] == b"\x89PNG"
+    assert json.loads(project.dvc("status", "--json").stdout) == {}
+
+    plots = json.loads(project.dvc("plots", "show", "--json").stdout)["data"]
+    for name in summary:
+        (rendered,) = plots[f"f1 {name}"]
+        assert rendered["type"] == "vega" and "handcrafted" in json.dumps(rendered) and "code" in json.dumps(rendered)
+    assert "autoencoder loss" in plots
+    project.dvc("plots", "show", "-o", "dvc_plots")
+    html = (path / "dvc_plots/index.html").read_text()
+    assert "f1_RandomForest" in html and "handcrafted" in html

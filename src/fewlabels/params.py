@@ -106,6 +106,15 @@ class AutoencoderParams:
 
 
 @dataclass(frozen=True)
+class ExperimentParams:
+    classifiers: dict[str, dict[str, typing.Any]]  # name -> scikit-learn keyword arguments
+    fraction_step: float  # labelled fractions step, 2 * step, ..., 1
+    repeats: int  # random draws per fraction
+    unit: Literal["utterance", "chunk"]  # what a test prediction is scored on
+    seed: int
+
+
+@dataclass(frozen=True)
 class Params:
     corpus: CorpusParams
     split: SplitParams
@@ -113,6 +122,7 @@ class Params:
     spectrogram: SpectrogramParams
     handcrafted: HandcraftedParams
     autoencoder: AutoencoderParams
+    experiment: ExperimentParams
 
 
 def load_params(path: str | Path = "params.yaml") -> Params:
@@ -148,6 +158,14 @@ def _convert(hint, value, key: str, source: Path):
             return None
         (inner,) = [a for a in args if a is not type(None)]
         return _convert(inner, value, key, source)
+    if origin is dict:
+        if not isinstance(value, dict):
+            raise ParamsError(f"{source}: {key} must be a mapping, got {value!r}")
+        key_type, value_type = args
+        return {_convert(key_type, k, f"{key} key", source): _convert(value_type, v, f"{key}.{k}", source)
+                for k, v in value.items()}
+    if hint is typing.Any:
+        return value
     if origin is Literal:
         if value not in args:
             raise ParamsError(f"{source}: {key} must be one of {list(args)}, got {value!r}")

@@ -69,6 +69,8 @@ class TrainingResult:
     autoencoder: keras.Model
     encoder: keras.Model
     history: dict[str, list[float]]  # per-epoch loss and val_loss
+    best_val_loss: float  # val_loss of the restored weights: the last epoch that improved by min_delta
+    best_epoch: int  # counted from 1
     seconds: float  # wall time of fit
     train_size: int  # spectrograms per training epoch
     validation_size: int
@@ -78,8 +80,8 @@ def train_autoencoder(X: np.ndarray, speakers: list[str], params: AutoencoderPar
                       callbacks: tuple = (), verbose: int = 2) -> TrainingResult:
     """Fit a fresh autoencoder to spectrograms ``X`` (n, frames, bins) in [0, 1].
 
-    Binary cross-entropy, Adam, early stopping on the speaker-disjoint validation loss with the
-    best weights restored. Same ``X`` and params give the same weights (CPU).
+    Binary cross-entropy, Adam, early stopping on the speaker-disjoint validation loss, restoring
+    the weights of the last epoch that improved it by at least ``min_delta``. Same ``X`` and params give the same weights (CPU).
     """
     keras.utils.set_random_seed(params.seed)
     tf.config.experimental.enable_op_determinism()
@@ -95,4 +97,5 @@ def train_autoencoder(X: np.ndarray, speakers: list[str], params: AutoencoderPar
         validation_data=SpectrogramBatches(X, validation, params.batch_size),
         epochs=params.max_epochs, callbacks=[early_stopping, *callbacks], verbose=verbose)
     return TrainingResult(autoencoder, encoder, {k: [float(v) for v in vs] for k, vs in history.history.items()},
+                          float(early_stopping.best), early_stopping.best_epoch + 1,
                           time.perf_counter() - start, len(train), len(validation))

@@ -2,7 +2,6 @@
 import pickle
 from pathlib import Path
 
-import numpy as np
 from dvclive import Live
 from dvclive.keras import DVCLiveCallback
 
@@ -27,11 +26,10 @@ def main() -> None:
     for model, path in ((result.autoencoder, AUTOENCODER), (result.encoder, ENCODER)):
         with atomic_path(path) as tmp:
             model.save(tmp)
-    val_loss = result.history["val_loss"]
-    epochs = len(val_loss)
+    epochs = len(result.history["val_loss"])
     metrics = {
-        "best_val_loss": round(min(val_loss), 5),
-        "best_epoch": int(np.argmin(val_loss)) + 1,
+        "best_val_loss": round(result.best_val_loss, 5),
+        "best_epoch": result.best_epoch,
         "epochs_run": epochs,
         "constant_prediction_loss": round(constant_prediction_loss(X, float(X.mean())), 5),
         "train_spectrograms": result.train_size,

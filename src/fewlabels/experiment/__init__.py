@@ -1,0 +1,1 @@
+"""The learning-curve experiment: hand-crafted vs code features across classifiers and labelled fractions."""
