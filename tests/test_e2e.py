@@ -145,7 +145,7 @@ def test_dvc_repro_code_features_trains_on_unlabelled_and_aligns_codes(project):
 
     params = path / "params.yaml"
     update_params(params, {"autoencoder": {"latent_dim": 4}})
-    assert stale_stages(project) == {"train_autoencoder"}
+    assert stale_stages(project, "code_features") == {"train_autoencoder"}
     assert repro_ran(project, "code_features", "handcrafted") == {"train_autoencoder", "code_features"}
     assert load_pickle(path / "data/features/test_cf.pkl")["X"].shape[1] == 4
 
