@@ -111,6 +111,7 @@ def test_each_param_section_reruns_exactly_the_stages_that_use_it(project):
         ({"handcrafted": {"mid_window_s": 0.5}}, {"handcrafted"}),
         ({"split": {"seed": 7}}, {"split"}),
         ({"autoencoder": {"latent_dim": 4, "learning_rate": 1e-05}}, set()),
+        ({"experiment": {"repeats": 3, "unit": "chunk"}}, set()),
     ]:
         update_params(params, change)
         assert stale_stages(project, "spectrograms", "handcrafted") == stale, change
