@@ -1,0 +1,114 @@
+"""The DVC workflow a researcher relies on, end to end in temporary git repos with tiny params:
+repro, reruns per params section, run-cache, experiments, queued sweeps, plots diff, apply, push/pull."""
+import json
+import time
+
+import pytest
+
+from tests.conftest import update_params
+from tests.test_e2e import repro_ran, stale_stages
+
+pytestmark = pytest.mark.e2e
+RESULTS = ("metrics/f1.json", "metrics/f1_runs.csv", "plots/f1/RandomForest.csv", "plots/f1/SVM.csv")
+
+
+def reproduced(project):
+    """Run the whole pipeline and commit the results as the baseline."""
+    project.dvc("repro")
+    project.run("git", "add", "-A")
+    project.run("git", "commit", "-qm", "baseline results")
+    return {name: (project.path / name).read_bytes() for name in RESULTS}
+
+
+def test_params_rerun_exactly_their_stages_runs_are_reproducible_and_the_run_cache_restores(project):
+    baseline = reproduced(project)
+    assert stale_stages(project) == set()
+    assert repro_ran(project, "--force") == {"corpus", "split", "spectrograms", "handcrafted", "train_autoencoder",
+                                             "code_features", "experiment"}
+    assert {name: (project.path / name).read_bytes() for name in RESULTS} == baseline  # identical second run
+
+    params = project.path / "params.yaml"
+    update_params(params, {"audio": {"min_signal": 20_000}})
+    assert repro_ran(project) == {"spectrograms", "handcrafted", "train_autoencoder", "code_features", "experiment"}
+    model = (project.path / "models/encoder.keras").read_bytes()
+    update_params(params, {"autoencoder": {"latent_dim": 4}})
+    assert repro_ran(project) == {"train_autoencoder", "code_features", "experiment"}
+    update_params(params, {"experiment": {"repeats": 3}})
+    assert repro_ran(project) == {"experiment"}
+
+    # switching latent_dim back restores the earlier model from the run-cache instead of training again
+    update_params(params, {"autoencoder": {"latent_dim": 8}})
+    output = project.dvc("repro").stdout
+    assert "Stage 'train_autoencoder' is cached - skipping run, checking out outputs" in output
+    assert "Epoch 1/" not in output
+    assert (project.path / "models/encoder.keras").read_bytes() == model
+
+
+def exp_show(project) -> dict[str, dict]:
+    """Experiment name (or 'baseline') -> {'params': ..., 'metrics': ...} from `dvc exp show --json`."""
+    table = {}
+    for entry in json.loads(project.dvc("exp", "show", "--json").stdout):
+        if entry["rev"] == "workspace":
+            continue
+        runs = [("baseline", entry)] + [(exp["name"], exp["revs"][0]) for exp in entry.get("experiments") or []]
+        for name, rev in runs:
+            data = rev["data"]
+            table[name] = {"params": data["params"]["params.yaml"]["data"],
+                           "metrics": {path: value["data"] for path, value in data["metrics"].items()}}
+    return table
+
+
+def test_exp_run_plots_diff_and_apply(project):
+    baseline = reproduced(project)
+    project.dvc("exp", "run", "-n", "latent4", "-S", "autoencoder.latent_dim=4")
+    shown = exp_show(project)
+    assert shown["baseline"]["params"]["autoencoder"]["latent_dim"] == 8
+    assert shown["latent4"]["params"]["autoencoder"]["latent_dim"] == 4
+    for name in ("baseline", "latent4"):
+        assert set(shown[name]["metrics"]["metrics/f1.json"]) == {"SVM", "kNN", "DecisionTree", "RandomForest",
+                                                                  "AdaBoost"}
+        assert "best_val_loss" in shown[name]["metrics"]["metrics/autoencoder.json"]
+
+    plots = json.loads(project.dvc("plots", "diff", "HEAD", "latent4", "--json").stdout)["data"]
+    (chart,) = plots["f1 RandomForest"]
+    assert set(chart["revisions"]) == {"HEAD", "latent4"}
+    values = chart["content"]["data"]["values"]
+    assert {v["rev"] for v in values} == {"HEAD", "latent4"}
+
+    project.run("git", "reset", "--hard", "-q")
+    project.dvc("checkout", "--force")
+    assert {name: (project.path / name).read_bytes() for name in RESULTS} == baseline
+    project.dvc("exp", "apply", "latent4")
+    assert "latent_dim: 4" in (project.path / "params.yaml").read_text()
+    applied = json.loads((project.path / "metrics/f1.json").read_text())
+    assert applied == shown["latent4"]["metrics"]["metrics/f1.json"]
+    assert stale_stages(project) == set()
+
+
+def test_queued_sweep_and_push_pull_into_a_fresh_clone(project, tmp_path_factory):
+    reproduced(project)
+    project.dvc("exp", "run", "--queue", "-S", "autoencoder.latent_dim=4,6")
+    project.dvc("queue", "start", "-j", "1")
+    deadline = time.monotonic() + 600
+    while any(word in project.dvc("queue", "status").stdout for word in ("Queued", "Running")):
+        assert time.monotonic() < deadline, "the queued sweep did not finish in 10 minutes"
+        time.sleep(3)
+    assert "Failed" not in project.dvc("queue", "status").stdout
+    latents = sorted(run["params"]["autoencoder"]["latent_dim"] for name, run in exp_show(project).items()
+                     if name != "baseline")
+    assert latents == [4, 6]
+
+    remote = tmp_path_factory.mktemp("remote")
+    project.dvc("remote", "add", "-d", "local", str(remote))
+    project.run("git", "commit", "-qam", "local remote")
+    project.dvc("push")
+    clone = tmp_path_factory.mktemp("clone") / "repo"
+    project.run("git", "clone", "-q", str(project.path), str(clone))
+    lock = (project.path / "dvc.lock").read_text()
+    cloned = type(project)(clone)
+    cloned.dvc("pull")
+    assert stale_stages(cloned) == set()
+    assert (clone / "dvc.lock").read_text() == lock
+    for path in ("data/manifest.csv", "data/features/test_cf.pkl", "models/encoder.keras",
+                 "data/spectrograms/unlabelled.pkl", "metrics/autoencoder.json", "plots/reconstructions.png"):
+        assert (clone / path).read_bytes() == (project.path / path).read_bytes(), path
