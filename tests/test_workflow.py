@@ -74,6 +74,10 @@ def test_exp_run_plots_diff_and_apply(project):
     assert set(chart["revisions"]) == {"HEAD", "latent4"}
     values = chart["content"]["data"]["values"]
     assert {v["rev"] for v in values} == {"HEAD", "latent4"}
+    project.run("python", "-m", "fewlabels.render_plots", "f1 RandomForest", "diff.png", "HEAD", "latent4")
+    assert (project.path / "diff.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    failed = project.run("python", "-m", "fewlabels.render_plots", "f1 GBM", "x.png", check=False)
+    assert failed.returncode != 0 and "no plot 'f1 GBM'; dvc knows: " in failed.stderr
 
     project.run("git", "reset", "--hard", "-q")
     project.dvc("checkout", "--force")
@@ -112,3 +116,4 @@ def test_queued_sweep_and_push_pull_into_a_fresh_clone(project, tmp_path_factory
     for path in ("data/manifest.csv", "data/features/test_cf.pkl", "models/encoder.keras",
                  "data/spectrograms/unlabelled.pkl", "metrics/autoencoder.json", "plots/reconstructions.png"):
         assert (clone / path).read_bytes() == (project.path / path).read_bytes(), path
+
