@@ -1,5 +1,7 @@
 """Shared fixtures: tiny params and a temporary git + DVC copy of the project."""
+import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -47,6 +49,15 @@ class Project:
 
     def dvc(self, *args: str, check: bool = True) -> subprocess.CompletedProcess:
         return self.run("dvc", *args, check=check)
+
+    def stale_stages(self, *targets: str) -> set[str]:
+        """Stages (of ``targets`` and upstream, or all) whose own deps or params changed."""
+        with_deps = ("--with-deps", *targets) if targets else ()
+        return set(json.loads(self.dvc("status", "--json", *with_deps).stdout))
+
+    def repro_ran(self, *args: str) -> set[str]:
+        """Run ``dvc repro *args``; the stages it ran."""
+        return set(re.findall(r"Running stage '([\w-]+)'", self.dvc("repro", *args).stdout))
 
 
 @pytest.fixture

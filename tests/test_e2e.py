@@ -3,7 +3,6 @@ import contextlib
 import io
 import json
 import pickle
-import re
 
 import numpy as np
 import pandas as pd
@@ -87,18 +86,7 @@ def test_dvc_repro_feature_stages_writes_aligned_pickles(project):
     assert np.allclose(test_spectrograms["X"][-1], expected, atol=1e-6)
     mid = MidTermFeatures.mid_feature_extraction(chunk, 8000, 8000, 8000, 400, 400)[0].mean(axis=1)
     assert np.array_equal(test_features["X"][-1], mid.astype(np.float32))
-    assert stale_stages(project, "spectrograms", "handcrafted") == set()
-
-
-def stale_stages(project, *targets: str) -> set[str]:
-    """Stages (of ``targets`` and upstream, or all) whose own deps or params changed."""
-    with_deps = ("--with-deps", *targets) if targets else ()
-    return set(json.loads(project.dvc("status", "--json", *with_deps).stdout))
-
-
-def repro_ran(project, *targets: str) -> set[str]:
-    """Run ``dvc repro``; the stages it ran."""
-    return set(re.findall(r"Running stage '([\w-]+)'", project.dvc("repro", *targets).stdout))
+    assert project.stale_stages("spectrograms", "handcrafted") == set()
 
 
 def test_each_param_section_reruns_exactly_the_stages_that_use_it(project):
@@ -114,9 +102,9 @@ def test_each_param_section_reruns_exactly_the_stages_that_use_it(project):
         ({"experiment": {"repeats": 3, "unit": "chunk"}}, set()),
     ]:
         update_params(params, change)
-        assert stale_stages(project, "spectrograms", "handcrafted") == stale, change
+        assert project.stale_stages("spectrograms", "handcrafted") == stale, change
         params.write_text(original)
-    assert stale_stages(project, "spectrograms", "handcrafted") == set()
+    assert project.stale_stages("spectrograms", "handcrafted") == set()
 
     # the original study's 20,000-sample variant gives (49, 200) spectrograms
     update_params(params, {"audio": {"min_signal": 20_000}})
@@ -146,8 +134,8 @@ def test_dvc_repro_code_features_trains_on_unlabelled_and_aligns_codes(project):
 
     params = path / "params.yaml"
     update_params(params, {"autoencoder": {"latent_dim": 4}})
-    assert stale_stages(project, "code_features") == {"train_autoencoder"}
-    assert repro_ran(project, "code_features", "handcrafted") == {"train_autoencoder", "code_features"}
+    assert project.stale_stages("code_features") == {"train_autoencoder"}
+    assert project.repro_ran("code_features", "handcrafted") == {"train_autoencoder", "code_features"}
     assert load_pickle(path / "data/features/test_cf.pkl")["X"].shape[1] == 4
 
 

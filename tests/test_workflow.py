@@ -6,7 +6,6 @@ import time
 import pytest
 
 from tests.conftest import update_params
-from tests.test_e2e import repro_ran, stale_stages
 
 pytestmark = pytest.mark.e2e
 RESULTS = ("metrics/f1.json", "metrics/f1_runs.csv", "plots/f1/RandomForest.csv", "plots/f1/SVM.csv")
@@ -22,19 +21,19 @@ def reproduced(project):
 
 def test_params_rerun_exactly_their_stages_runs_are_reproducible_and_the_run_cache_restores(project):
     baseline = reproduced(project)
-    assert stale_stages(project) == set()
-    assert repro_ran(project, "--force") == {"corpus", "split", "spectrograms", "handcrafted", "train_autoencoder",
+    assert project.stale_stages() == set()
+    assert project.repro_ran("--force") == {"corpus", "split", "spectrograms", "handcrafted", "train_autoencoder",
                                              "code_features", "experiment"}
     assert {name: (project.path / name).read_bytes() for name in RESULTS} == baseline  # identical second run
 
     params = project.path / "params.yaml"
     update_params(params, {"audio": {"min_signal": 20_000}})
-    assert repro_ran(project) == {"spectrograms", "handcrafted", "train_autoencoder", "code_features", "experiment"}
+    assert project.repro_ran() == {"spectrograms", "handcrafted", "train_autoencoder", "code_features", "experiment"}
     model = (project.path / "models/encoder.keras").read_bytes()
     update_params(params, {"autoencoder": {"latent_dim": 4}})
-    assert repro_ran(project) == {"train_autoencoder", "code_features", "experiment"}
+    assert project.repro_ran() == {"train_autoencoder", "code_features", "experiment"}
     update_params(params, {"experiment": {"repeats": 3}})
-    assert repro_ran(project) == {"experiment"}
+    assert project.repro_ran() == {"experiment"}
 
     # switching latent_dim back restores the earlier model from the run-cache instead of training again
     update_params(params, {"autoencoder": {"latent_dim": 8}})
@@ -86,7 +85,7 @@ def test_exp_run_plots_diff_and_apply(project):
     assert "latent_dim: 4" in (project.path / "params.yaml").read_text()
     applied = json.loads((project.path / "metrics/f1.json").read_text())
     assert applied == shown["latent4"]["metrics"]["metrics/f1.json"]
-    assert stale_stages(project) == set()
+    assert project.stale_stages() == set()
 
 
 def test_queued_sweep_and_push_pull_into_a_fresh_clone(project, tmp_path_factory):
@@ -111,7 +110,7 @@ def test_queued_sweep_and_push_pull_into_a_fresh_clone(project, tmp_path_factory
     lock = (project.path / "dvc.lock").read_text()
     cloned = type(project)(clone)
     cloned.dvc("pull")
-    assert stale_stages(cloned) == set()
+    assert cloned.stale_stages() == set()
     assert (clone / "dvc.lock").read_text() == lock
     for path in ("data/manifest.csv", "data/features/test_cf.pkl", "models/encoder.keras",
                  "data/spectrograms/unlabelled.pkl", "metrics/autoencoder.json", "plots/reconstructions.png"):
