@@ -2,7 +2,6 @@
 import contextlib
 import io
 import json
-import pickle
 
 import numpy as np
 import pandas as pd
@@ -11,6 +10,7 @@ import soundfile
 import yaml
 from pyAudioAnalysis import MidTermFeatures, ShortTermFeatures
 
+from fewlabels.io import read_pickle
 from fewlabels.manifest import COLUMNS
 from tests.conftest import update_params
 
@@ -48,18 +48,13 @@ def corpus_hashes(path):
     return {out["path"]: out["md5"] for out in lock["stages"]["corpus"]["outs"] if out["path"].startswith("data/")}
 
 
-def load_pickle(path):
-    with open(path, "rb") as f:
-        return pickle.load(f)
-
-
 def test_dvc_repro_feature_stages_writes_aligned_pickles(project):
     project.dvc("repro", "handcrafted", "spectrograms")
     path = project.path
     counts = json.loads((path / "metrics/data.json").read_text())
     for split in ("labelled", "test"):
-        spectrograms = load_pickle(path / f"data/spectrograms/{split}.pkl")
-        features = load_pickle(path / f"data/features/{split}_hlf.pkl")
+        spectrograms = read_pickle(path / f"data/spectrograms/{split}.pkl")
+        features = read_pickle(path / f"data/features/{split}_hlf.pkl")
         n = len(spectrograms["utterance"])
         assert n == counts[split]["total"]["chunks"] > 0
         assert spectrograms["X"].shape == (n, 74, 200) and spectrograms["X"].dtype == np.float32
@@ -70,12 +65,12 @@ def test_dvc_repro_feature_stages_writes_aligned_pickles(project):
         for key in ("y", "chunk"):
             assert np.array_equal(features[key], spectrograms[key])
         assert spectrograms["classes"] == ["negative", "neutral", "positive"]
-    unlabelled = load_pickle(path / "data/spectrograms/unlabelled.pkl")
+    unlabelled = read_pickle(path / "data/spectrograms/unlabelled.pkl")
     assert unlabelled["X"].shape[1:] == (74, 200)
 
     # the last chunk of the test split equals direct pyAudioAnalysis calls on the WAV
-    test_spectrograms = load_pickle(path / "data/spectrograms/test.pkl")
-    test_features = load_pickle(path / "data/features/test_hlf.pkl")
+    test_spectrograms = read_pickle(path / "data/spectrograms/test.pkl")
+    test_features = read_pickle(path / "data/features/test_hlf.pkl")
     manifest = pd.read_csv(path / "data/splits/test.csv").set_index("utterance")
     utterance, k = test_spectrograms["utterance"][-1], test_spectrograms["chunk"][-1]
     signal = soundfile.read(path / manifest.loc[utterance, "path"], dtype="int16")[0].astype(float)
@@ -109,19 +104,19 @@ def test_each_param_section_reruns_exactly_the_stages_that_use_it(project):
     # the original study's 20,000-sample variant gives (49, 200) spectrograms
     update_params(params, {"audio": {"min_signal": 20_000}})
     project.dvc("repro", "spectrograms")
-    assert load_pickle(project.path / "data/spectrograms/test.pkl")["X"].shape[1:] == (49, 200)
+    assert read_pickle(project.path / "data/spectrograms/test.pkl")["X"].shape[1:] == (49, 200)
 
 
 def test_dvc_repro_code_features_trains_on_unlabelled_and_aligns_codes(project):
     project.dvc("repro", "code_features", "handcrafted")
     path = project.path
     metrics = json.loads((path / "metrics/autoencoder.json").read_text())
-    unlabelled = load_pickle(path / "data/spectrograms/unlabelled.pkl")
+    unlabelled = read_pickle(path / "data/spectrograms/unlabelled.pkl")
     assert metrics["train_spectrograms"] + metrics["validation_spectrograms"] == len(unlabelled["X"])
     assert metrics["epochs_run"] == 2 and metrics["encoder_params"] < metrics["autoencoder_params"]
     for split in ("labelled", "test"):
-        codes = load_pickle(path / f"data/features/{split}_cf.pkl")
-        features = load_pickle(path / f"data/features/{split}_hlf.pkl")
+        codes = read_pickle(path / f"data/features/{split}_cf.pkl")
+        features = read_pickle(path / f"data/features/{split}_hlf.pkl")
         assert codes["X"].shape == (len(features["X"]), 8) and codes["X"].dtype == np.float32
         assert codes["feature_names"] == [f"code_{i}" for i in range(1, 9)]
         for key in ("utterance", "speaker", "classes"):
@@ -136,7 +131,7 @@ def test_dvc_repro_code_features_trains_on_unlabelled_and_aligns_codes(project):
     update_params(params, {"autoencoder": {"latent_dim": 4}})
     assert project.stale_stages("code_features") == {"train_autoencoder"}
     assert project.repro_ran("code_features", "handcrafted") == {"train_autoencoder", "code_features"}
-    assert load_pickle(path / "data/features/test_cf.pkl")["X"].shape[1] == 4
+    assert read_pickle(path / "data/features/test_cf.pkl")["X"].shape[1] == 4
 
 
 def test_full_dvc_repro_then_plots_show(project):

@@ -38,6 +38,11 @@ def write_csv(path: str | Path, frame: pd.DataFrame) -> None:
         frame.to_csv(tmp, index=False)
 
 
+def read_pickle(path: str | Path) -> dict:
+    with open(path, "rb") as f:
+        return pickle.load(f)
+
+
 def write_pickle(path: str | Path, data: dict) -> None:
     with atomic_path(path) as tmp, tmp.open("wb") as f:
         pickle.dump(data, f, protocol=pickle.HIGHEST_PROTOCOL)

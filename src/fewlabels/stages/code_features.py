@@ -1,12 +1,11 @@
 """code_features stage: the encoder's outputs for the labelled and test spectrograms, and a reconstruction picture."""
-import pickle
 from pathlib import Path
 
 import keras
 import numpy as np
 
 from fewlabels.autoencoder.figures import plot_reconstructions
-from fewlabels.io import atomic_path, write_pickle
+from fewlabels.io import atomic_path, read_pickle, write_pickle
 
 SPECTROGRAMS = Path("data/spectrograms")
 AUTOENCODER = Path("models/autoencoder.keras")
@@ -20,16 +19,13 @@ SHOWN = 4  # test spectrograms in the picture
 
 def main() -> None:
     encoder = keras.models.load_model(ENCODER)
-    for name in SPLITS:
-        with (SPECTROGRAMS / f"{name}.pkl").open("rb") as f:
-            data = pickle.load(f)
-        codes = encoder.predict(data["X"][..., np.newaxis], batch_size=BATCH, verbose=0)
-        data["X"] = codes.astype(np.float32)
-        data["feature_names"] = [f"code_{i + 1}" for i in range(codes.shape[1])]
-        write_pickle(OUT_DIR / f"{name}_cf.pkl", data)
+    spectrograms = {name: read_pickle(SPECTROGRAMS / f"{name}.pkl") for name in SPLITS}
+    for name, data in spectrograms.items():
+        codes = encoder.predict(data["X"][..., np.newaxis], batch_size=BATCH, verbose=0).astype(np.float32)
+        feature_names = [f"code_{i + 1}" for i in range(codes.shape[1])]
+        write_pickle(OUT_DIR / f"{name}_cf.pkl", {**data, "X": codes, "feature_names": feature_names})
         print(f"{name:>10}: {codes.shape[0]} chunks x {codes.shape[1]} code features")
-    with (SPECTROGRAMS / "test.pkl").open("rb") as f:
-        test = pickle.load(f)
+    test = spectrograms["test"]
     shown = np.linspace(0, len(test["X"]) - 1, SHOWN).round().astype(int)
     originals = test["X"][shown]
     reconstructions = keras.models.load_model(AUTOENCODER).predict(originals[..., np.newaxis], verbose=0)[..., 0]

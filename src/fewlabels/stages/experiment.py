@@ -1,11 +1,10 @@
 """experiment stage: learning curves of hand-crafted vs code features for every classifier."""
-import pickle
 from pathlib import Path
 
 from fewlabels.experiment.curves import aligned_split, curve, run_learning_curves, summarise
 from fewlabels.experiment.figures import plot_learning_curves
 from fewlabels.experiment.sampling import fractions
-from fewlabels.io import atomic_path, write_csv, write_json
+from fewlabels.io import atomic_path, read_pickle, write_csv, write_json
 from fewlabels.params import load_params
 
 FEATURES = Path("data/features")
@@ -16,11 +15,8 @@ RUNS = Path("metrics/f1_runs.csv")
 
 
 def load_split(name: str):
-    pickles = []
-    for suffix in ("hlf", "cf"):
-        with (FEATURES / f"{name}_{suffix}.pkl").open("rb") as f:
-            pickles.append(pickle.load(f))
-    return aligned_split(*pickles), pickles[0]["classes"]
+    handcrafted, code = (read_pickle(FEATURES / f"{name}_{suffix}.pkl") for suffix in ("hlf", "cf"))
+    return aligned_split(handcrafted, code), handcrafted["classes"]
 
 
 def main() -> None:
