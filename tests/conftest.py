@@ -13,10 +13,11 @@ import yaml
 ROOT = Path(__file__).resolve().parents[1]
 BIN = Path(sys.executable).parent
 # Everything a stage needs to run; outputs and caches are left behind.
-PROJECT_FILES = ("dvc.yaml", "params.yaml", "pyproject.toml", "src", ".dvc/config", ".dvcignore", ".gitignore")
+PROJECT_FILES = ("dvc.yaml", "params.yaml", "pyproject.toml", "src", ".dvc/config", ".dvcignore", ".gitignore",
+                 "data/unlabelled/.gitkeep")
 
 TINY_PARAMS = {
-    "corpus": {"speakers": 9, "utterances_per_speaker": 6},
+    "corpus": {"synthetic": {"speakers": 9, "utterances_per_speaker": 6}},
     "split": {"labelled_per_class": 2, "test_per_class": 2, "unlabelled_per_class": None},
     "autoencoder": {"latent_dim": 8, "batch_size": 16, "max_epochs": 2, "patience": 2},
     "experiment": {"classifiers": {"SVM": {}, "kNN": {"n_neighbors": 1}, "DecisionTree": {},
@@ -26,10 +27,15 @@ TINY_PARAMS = {
 
 
 def update_params(path: Path, overrides: dict) -> None:
-    """Overwrite nested keys of the YAML file at ``path``."""
+    """Overwrite nested keys of the YAML file at ``path``; a mapping value updates the mapping it replaces."""
+    def merge(into: dict, changes: dict) -> None:
+        for key, value in changes.items():
+            if isinstance(value, dict) and isinstance(into.get(key), dict) and value:
+                merge(into[key], value)
+            else:
+                into[key] = value
     params = yaml.safe_load(path.read_text())
-    for section, values in overrides.items():
-        params[section].update(values)
+    merge(params, overrides)
     path.write_text(yaml.safe_dump(params, sort_keys=False))
 
 

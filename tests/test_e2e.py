@@ -1,5 +1,6 @@
 """End-to-end: the real dvc pipeline in a temporary git repo, with tiny params."""
 import contextlib
+import hashlib
 import io
 import json
 
@@ -12,6 +13,7 @@ from pyAudioAnalysis import MidTermFeatures, ShortTermFeatures
 
 from fewlabels.io import read_pickle
 from fewlabels.manifest import COLUMNS
+from tests import corpus_trees as trees
 from tests.conftest import update_params
 
 pytestmark = pytest.mark.e2e
@@ -26,7 +28,8 @@ def test_dvc_repro_split_builds_corpus_manifest_and_splits(project):
     assert (manifest["sample_rate"] == 8000).all()
     assert all((path / p).is_file() for p in manifest["path"])
     corpus = json.loads((path / "metrics/corpus.json").read_text())
-    assert corpus["utterances"] == 54 and corpus["speakers"] == 9 and corpus["bad_audio"] == 0
+    assert corpus["utterances"] == 54 and corpus["speakers"] == 9 and corpus["skipped"] == {}
+    assert corpus["formats"] == {"8000 Hz, 1 channel": 54} and corpus["unlabelled_clips"]["clips"] == 0
     assert (path / "plots/corpus_durations.png").stat().st_size > 0
     splits = {name: pd.read_csv(path / f"data/splits/{name}.csv") for name in ("labelled", "test", "unlabelled")}
     for name in ("labelled", "test"):
@@ -38,14 +41,15 @@ def test_dvc_repro_split_builds_corpus_manifest_and_splits(project):
 
     assert json.loads(project.dvc("status", "split", "--json").stdout) == {}
     # same params, byte-identical corpus: a forced rerun reproduces the same hashes
-    before = corpus_hashes(path)
+    before = out_hashes(path)
     project.dvc("repro", "--force", "corpus")
-    assert corpus_hashes(path) == before
+    assert out_hashes(path) == before
 
 
-def corpus_hashes(path):
+def out_hashes(path):
     lock = yaml.safe_load((path / "dvc.lock").read_text())
-    return {out["path"]: out["md5"] for out in lock["stages"]["corpus"]["outs"] if out["path"].startswith("data/")}
+    return {out["path"]: out["md5"] for stage in ("synthesise", "corpus") for out in lock["stages"][stage]["outs"]
+            if out["path"].startswith("data/")}
 
 
 def test_dvc_repro_feature_stages_writes_aligned_pickles(project):
@@ -162,3 +166,35 @@ def test_full_dvc_repro_then_plots_show(project):
     project.dvc("plots", "show", "-o", "dvc_plots")
     html = (path / "dvc_plots/index.html").read_text()
     assert "f1_RandomForest" in html and "handcrafted" in html
+
+
+def test_dvc_repro_on_a_crema_d_tree_tracked_with_dvc_add_plus_unlabelled_clips(project):
+    """A user's corpus in its published layout, hash-tracked by ``dvc add``, runs the whole study."""
+    path = project.path
+    trees.crema_d(path / "data/corpora/crema_d", seconds=4.0)
+    for i in range(3):
+        trees.clip(path / f"data/corpora/esc_us/{i}.ogg", 44100, seconds=4.0, seed=100 + i, fmt="OGG")
+    project.dvc("add", "data/corpora/crema_d", "data/corpora/esc_us")
+    update_params(path / "params.yaml", {"corpus": {"source": "crema_d", "path": "data/corpora/crema_d",
+                                                    "unlabelled_path": "data/corpora/esc_us"}})
+    project.run("git", "add", "-A")
+    project.run("git", "commit", "-qm", "CREMA-D fixture")
+    project.dvc("repro")
+
+    manifest = pd.read_csv(path / "data/manifest.csv")
+    assert manifest["label"].value_counts().to_dict() == {"negative": 48, "neutral": 12, "positive": 12}
+    corpus = json.loads((path / "metrics/corpus.json").read_text())
+    assert corpus["source"] == "crema_d" and corpus["speakers"] == 6 and corpus["unlabelled_clips"]["clips"] == 3
+    assert corpus["formats"] == {"16000 Hz, 1 channel": 72}
+    assert list((path / "data/raw/synthetic").iterdir()) == [path / "data/raw/synthetic/labels.csv"]  # nothing synthesised
+    unlabelled = pd.read_csv(path / "data/splits/unlabelled.csv")
+    assert unlabelled["utterance"].str.startswith("unlabelled/").sum() == 3
+    assert json.loads((path / "metrics/f1.json").read_text())
+    assert project.stale_stages() == set()
+
+    # the raw audio is hash-tracked: changing one file reruns the corpus stage and what depends on it
+    trees.clip(path / "data/corpora/crema_d/AudioWAV/1001_DFA_ANG_XX.wav", 16000, seconds=4.0, seed=999)
+    assert "corpus" in project.stale_stages()
+    assert {"corpus", "split"} <= project.repro_ran("split")
+    md5 = pd.read_csv(path / "data/manifest.csv").set_index("utterance").loc["1001_DFA_ANG_XX", "md5"]
+    assert md5 == hashlib.md5((path / "data/corpora/crema_d/AudioWAV/1001_DFA_ANG_XX.wav").read_bytes()).hexdigest()

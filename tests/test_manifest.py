@@ -1,3 +1,4 @@
+import hashlib
 import os
 
 import numpy as np
@@ -6,7 +7,7 @@ import pytest
 import soundfile
 
 from fewlabels.audio import AudioError
-from fewlabels.manifest import COLUMNS, check_audio, read_manifest
+from fewlabels.manifest import COLUMNS, probe_files, read_manifest
 
 
 @pytest.fixture
@@ -25,9 +26,8 @@ def files(tmp_path):
     return {"good": good, "silent": silent, "missing": tmp_path / "missing.wav", "empty": empty, "text": text, "header_only": header_only}
 
 
-def entries(files):
-    return pd.DataFrame({"utterance": list(files), "path": [str(p) for p in files.values()],
-                         "label": "neutral", "speaker": "s1"})
+def reasons(results):
+    return [result.reason if isinstance(result, AudioError) else None for result in results]
 
 
 @pytest.mark.parametrize("kind, reason", [
@@ -35,41 +35,32 @@ def entries(files):
     ("text", "not readable as audio"), ("header_only", "contains no samples"),
     ("silent", "is digital silence"),
 ])
-def test_each_bad_file_is_an_error_naming_it(files, kind, reason):
-    rows = entries({"good": files["good"], kind: files[kind]})
-    with pytest.raises(AudioError, match=f"{files[kind].name}: {reason}"):
-        check_audio(rows, "error", n_jobs=1)
+def test_each_bad_file_gets_an_error_naming_it(files, kind, reason):
+    good, bad = probe_files([str(files["good"]), str(files[kind])], n_jobs=1)
+    assert isinstance(bad, AudioError) and str(bad).startswith(f"{files[kind]}: {reason}")
+    info, md5 = good
+    assert (info.duration_s, info.sample_rate, info.channels) == (1.0, 16000, 1)
+    assert md5 == hashlib.md5(files["good"].read_bytes()).hexdigest()
 
 
 @pytest.mark.skipif(os.geteuid() == 0, reason="root reads files whatever their mode")
 def test_an_unreadable_file_is_an_error(files):
     files["good"].chmod(0)
-    with pytest.raises(AudioError, match="good.wav: not readable as audio"):
-        check_audio(entries({"good": files["good"]}), "error", n_jobs=1)
+    assert reasons(probe_files([str(files["good"])], n_jobs=1))[0].startswith("not readable as audio")
 
 
-def test_skip_policy_lists_every_bad_file_with_its_reason(files):
-    manifest, bad = check_audio(entries(files), "skip", n_jobs=2)
-    assert list(manifest.columns) == COLUMNS
-    assert manifest["utterance"].tolist() == ["good"]
-    assert manifest.loc[0, "duration_s"] == 1.0 and manifest.loc[0, "sample_rate"] == 16000
-    assert dict(zip(bad["utterance"], bad["reason"])) == {
-        "missing": "file is missing", "empty": "file is empty",
-        "text": bad.set_index("utterance").loc["text", "reason"], "header_only": "contains no samples",
-        "silent": "is digital silence (every sample has the same value)"}
-    assert bad.set_index("utterance").loc["text", "reason"].startswith("not readable as audio")
-    assert len(manifest) + len(bad) == len(files)
+def test_results_keep_the_order_of_the_paths_on_any_number_of_threads(files):
+    paths = [str(path) for path in files.values()]
+    assert reasons(probe_files(paths, n_jobs=1)) == reasons(probe_files(paths, n_jobs=3))
 
 
-def test_duplicate_utterance_ids_are_refused(files):
-    rows = entries({"good": files["good"]})
-    with pytest.raises(ValueError, match="repeated: good"):
-        check_audio(pd.concat([rows, rows]), "skip", n_jobs=1)
-
-
-def test_ids_are_read_back_as_strings(tmp_path):
+def test_ids_are_read_back_as_strings_and_no_label_as_nan(tmp_path):
     path = tmp_path / "manifest.csv"
-    pd.DataFrame({"utterance": ["007"], "path": ["a.wav"], "label": ["1"], "speaker": ["0042"],
-                  "duration_s": [1.0], "sample_rate": [8000]}).to_csv(path, index=False)
-    row = read_manifest(path).iloc[0]
-    assert (row["utterance"], row["speaker"], row["label"]) == ("007", "0042", "1")
+    pd.DataFrame({"utterance": ["007", "unlabelled/x"], "path": ["a.wav", "x.wav"], "label": ["1", None],
+                  "speaker": ["0042", "unlabelled/x"], "partition": ["", ""], "source_label": ["NA", ""],
+                  "duration_s": [1.0, 2.0], "sample_rate": [8000, 8000], "channels": [1, 2],
+                  "md5": ["0e1", "ab"]})[COLUMNS].to_csv(path, index=False)
+    manifest = read_manifest(path)
+    row = manifest.iloc[0]
+    assert (row["utterance"], row["speaker"], row["label"], row["source_label"], row["md5"]) == ("007", "0042", "1", "NA", "0e1")
+    assert pd.isna(manifest.loc[1, "label"]) and manifest.loc[1, "partition"] == ""

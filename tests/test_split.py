@@ -9,36 +9,47 @@ from fewlabels.split import SPLITS, SplitError, check_split, speaker_split, summ
 CLASSES = ("negative", "neutral", "positive")
 
 
-def make_manifest(counts: list[list[int]]) -> pd.DataFrame:
-    """counts[s][c] utterances of class c by speaker s."""
+def make_manifest(counts: list[list[int]], extra_clips: int = 0, partitions: int = 0) -> pd.DataFrame:
+    """counts[s][c] utterances of class c by speaker s, speaker s in partition ``p{s % partitions}``;
+    plus ``extra_clips`` unlabelled clips, each its own speaker."""
     rows = []
     for s, per_class in enumerate(counts):
         for c, n in enumerate(per_class):
-            rows += [{"utterance": f"s{s}_c{c}_{i}", "speaker": f"s{s}", "label": CLASSES[c], "duration_s": 5.0}
-                     for i in range(n)]
-    return pd.DataFrame(rows, columns=["utterance", "speaker", "label", "duration_s"])
+            rows += [{"utterance": f"s{s}_c{c}_{i}", "speaker": f"s{s}", "label": CLASSES[c],
+                      "partition": f"p{s % partitions}" if partitions else "", "duration_s": 5.0} for i in range(n)]
+    rows += [{"utterance": f"unlabelled/{i}", "speaker": f"unlabelled/{i}", "label": None, "partition": "",
+              "duration_s": 5.0} for i in range(extra_clips)]
+    return pd.DataFrame(rows, columns=["utterance", "speaker", "label", "partition", "duration_s"])
 
 
 speaker_counts = st.lists(st.lists(st.integers(0, 12), min_size=3, max_size=3), min_size=3, max_size=40)
 targets = st.fixed_dictionaries({"labelled": st.integers(1, 20), "test": st.integers(1, 20),
                                  "unlabelled": st.none() | st.integers(1, 60)})
+partition_maps = st.none() | st.fixed_dictionaries(
+    {split: st.lists(st.sampled_from(["p0", "p1", "p2"]), min_size=1, max_size=3, unique=True) for split in SPLITS})
+EXPECTED_ERRORS = ("missing from", "is empty", "speaker(s)", "no labelled utterances")
 
 
-@settings(max_examples=200, deadline=None)
-@given(speaker_counts, targets, st.integers(0, 2**32 - 1))
-def test_split_properties(counts, targets, seed):
-    manifest = make_manifest(counts)
+@settings(max_examples=200, deadline=None, derandomize=True)
+@given(speaker_counts, targets, st.integers(0, 2**32 - 1), st.integers(0, 5), partition_maps)
+def test_split_properties(counts, targets, seed, extra_clips, partitions):
+    manifest = make_manifest(counts, extra_clips, partitions=3 if partitions else 0)
     try:
-        splits, unused = speaker_split(manifest, targets, seed)
+        splits, unused = speaker_split(manifest, targets, seed, partitions)
     except SplitError as error:
-        assert any(reason in str(error) for reason in ("missing from", "is empty", "no utterances"))
+        assert any(reason in str(error) for reason in EXPECTED_ERRORS), error
         return
+    extra = manifest[manifest["label"].isna()]
+    assert set(extra["utterance"]) <= set(splits["unlabelled"]["utterance"])  # every extra clip, unlabelled only
+    if partitions:
+        for split, rows in splits.items():
+            assert set(rows.loc[rows["label"].notna(), "partition"]) <= set(partitions[split])
     speakers = [set(rows["speaker"]) for rows in splits.values()]
     assert all(a.isdisjoint(b) for i, a in enumerate(speakers) for b in speakers[i + 1:])  # no leakage
     for split in ("labelled", "test"):
-        assert set(splits[split]["label"]) == set(manifest["label"])  # every class present
+        assert set(splits[split]["label"]) == set(manifest["label"].dropna())  # every class present
     for split, rows in splits.items():
-        per_class = rows["label"].value_counts()
+        per_class = rows["label"].value_counts()  # extra clips have no class: never limited
         if targets[split] is not None:
             assert (per_class <= targets[split]).all()
     # nothing lost: every utterance is in exactly one split or in unused
@@ -49,7 +60,7 @@ def test_split_properties(counts, targets, seed):
         surplus = unused[unused["speaker"].isin(rows["speaker"])]
         for label in surplus["label"].unique():
             assert (rows["label"] == label).sum() == targets[split]
-    assert speaker_split(manifest, targets, seed)[0]["labelled"].equals(splits["labelled"])  # deterministic
+    assert speaker_split(manifest, targets, seed, partitions)[0]["labelled"].equals(splits["labelled"])  # deterministic
 
 
 def test_balanced_speakers_fill_every_quota_exactly():
@@ -79,10 +90,49 @@ def test_a_class_only_one_speaker_has_cannot_reach_labelled_and_test():
         speaker_split(manifest, {"labelled": 5, "test": 5, "unlabelled": None}, seed=0)
 
 
-def test_two_speakers_cannot_make_three_splits():
+def test_two_speakers_cannot_make_three_splits_and_the_error_says_how_to_proceed():
     manifest = make_manifest([[9, 9, 9]] * 2)
-    with pytest.raises(SplitError, match="unlabelled split is empty: the corpus has too few speakers"):
+    with pytest.raises(SplitError, match=r"the corpus has 2 speaker\(s\).* need at least 3 here: add unlabelled clips "
+                                         r"from elsewhere with corpus\.unlabelled_path"):
         speaker_split(manifest, {"labelled": 5, "test": 5, "unlabelled": None}, seed=0)
+
+
+def test_two_speakers_and_clips_from_elsewhere_make_three_splits():
+    manifest = make_manifest([[9, 9, 9]] * 2, extra_clips=4)
+    splits, unused = speaker_split(manifest, {"labelled": 5, "test": 5, "unlabelled": None}, seed=0)
+    assert splits["labelled"]["speaker"].nunique() == 1 and splits["test"]["speaker"].nunique() == 1
+    assert splits["unlabelled"]["utterance"].tolist() == [f"unlabelled/{i}" for i in range(4)]
+    assert summarise(splits, unused)["unlabelled"]["unlabelled_clips"] == 4
+
+
+def test_official_partitions_decide_where_a_speaker_may_go():
+    manifest = make_manifest([[4, 4, 4]] * 12, partitions=3)  # s0, s3, ... in p0; s1, s4, ... in p1; ...
+    partitions = {"labelled": ["p0"], "test": ["p1"], "unlabelled": ["p0", "p2"]}
+    splits, unused = speaker_split(manifest, {"labelled": 4, "test": 8, "unlabelled": None}, seed=3, partitions=partitions)
+    assert set(splits["labelled"]["partition"]) == {"p0"} and set(splits["test"]["partition"]) == {"p1"}
+    assert set(splits["unlabelled"]["partition"]) <= {"p0", "p2"}
+    assert "p2" in set(splits["unlabelled"]["partition"]) and set(unused["partition"]) <= {"p0", "p1"}
+
+
+@pytest.mark.parametrize("partitions, message", [
+    ({"labelled": ["Train"]}, r"split\.partitions\.labelled: no partition Train; this corpus has p0, p1"),
+    ({"training": ["p0"]}, r"unknown split 'training'"),
+])
+def test_partitions_the_corpus_lacks_are_named(partitions, message):
+    with pytest.raises(SplitError, match=message):
+        speaker_split(make_manifest([[2, 2, 2]] * 4, partitions=2), {"labelled": 1, "test": 1, "unlabelled": None},
+                      seed=0, partitions=partitions)
+
+
+def test_partitions_need_a_corpus_that_has_them_and_keeps_speakers_in_one():
+    with pytest.raises(SplitError, match="this corpus has no official partitions"):
+        speaker_split(make_manifest([[2, 2, 2]] * 4), {"labelled": 1, "test": 1, "unlabelled": None},
+                      seed=0, partitions={"labelled": ["p0"]})
+    manifest = make_manifest([[2, 2, 2]] * 4, partitions=2)
+    manifest.loc[0, "partition"] = "p1"  # s0 now in p0 and p1
+    with pytest.raises(SplitError, match="speaker 's0' has utterances in partitions"):
+        speaker_split(manifest, {"labelled": 1, "test": 1, "unlabelled": None}, seed=0,
+                      partitions={"labelled": ["p0"], "test": ["p1"], "unlabelled": ["p0", "p1"]})
 
 
 def test_a_speaker_in_two_splits_is_refused():

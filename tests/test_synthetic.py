@@ -15,7 +15,7 @@ from tests.conftest import ROOT
 
 @pytest.fixture(scope="module")
 def params():
-    return load_params(ROOT / "params.yaml").corpus
+    return load_params(ROOT / "params.yaml").corpus.synthetic
 
 
 @pytest.fixture(scope="module")
@@ -121,7 +121,7 @@ def test_noise_is_mixed_at_the_requested_snr():
 
 
 @pytest.mark.parametrize("change, message", [
-    ({"speakers": 10_000}, "corpus.speakers must be between 1 and"),
+    ({"speakers": 10_000}, "corpus.synthetic.speakers must be between 1 and"),
     ({"utterances_per_speaker": 2}, "utterances_per_speaker must be at least 3"),
     ({"short_fraction": 1.5}, r"short_fraction must lie in \[0, 1\]"),
     ({"snr_db_min": 40.0}, "snr_db_min .* exceeds"),

@@ -22,7 +22,7 @@ def reproduced(project):
 def test_params_rerun_exactly_their_stages_runs_are_reproducible_and_the_run_cache_restores(project):
     baseline = reproduced(project)
     assert project.stale_stages() == set()
-    assert project.repro_ran("--force") == {"corpus", "split", "spectrograms", "handcrafted", "train_autoencoder",
+    assert project.repro_ran("--force") == {"synthesise", "corpus", "split", "spectrograms", "handcrafted", "train_autoencoder",
                                              "code_features", "experiment"}
     assert {name: (project.path / name).read_bytes() for name in RESULTS} == baseline  # identical second run
 

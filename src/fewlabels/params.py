@@ -46,8 +46,9 @@ class ProsodyShift:
 
 
 @dataclass(frozen=True)
-class CorpusParams:
-    source: Literal["synthetic"]
+class SyntheticParams:
+    """The embedded corpus, written by the synthesise stage."""
+
     seed: int
     speakers: int
     utterances_per_speaker: int
@@ -57,7 +58,20 @@ class CorpusParams:
     sample_rate: int  # Hz
     valence_shift: ProsodyShift
     jitter: float  # per-utterance prosody noise, standard deviation in units of valence_shift
-    on_bad_audio: Literal["error", "skip"]
+
+
+@dataclass(frozen=True)
+class CorpusParams:
+    source: Literal["synthetic", "msp_podcast", "msp_improv", "tess", "ravdess", "crema_d", "esc50", "folder"]
+    path: str  # the corpus in its published layout
+    unlabelled_path: str  # extra unlabelled clips (WAV, FLAC, OGG) that only the unlabelled split uses
+    on_bad_input: Literal["error", "skip"]
+    on_odd_format: Literal["error", "skip", "convert"]  # a file whose rate or channels differ from most files
+    label_from: Literal["valence", "emotion"]  # msp_podcast, msp_improv: dimensional valence or consensus emotion
+    valence_edges: dict[str, list[float]]  # per corpus: [lowest, negative|neutral, neutral|positive, highest]
+    emotions: dict[str, str | None]  # categorical emotion -> class; None: excluded and counted
+    folder_speaker: str  # folder: regex on the file name whose group "speaker" is the speaker id
+    synthetic: SyntheticParams
 
 
 @dataclass(frozen=True)
@@ -66,6 +80,7 @@ class SplitParams:
     labelled_per_class: int
     test_per_class: int
     unlabelled_per_class: int | None  # None: every utterance of the remaining speakers
+    partitions: dict[str, list[str]] | None  # split -> official partitions it draws from; None: any
 
 
 @dataclass(frozen=True)
@@ -158,6 +173,11 @@ def _convert(hint, value, key: str, source: Path):
             return None
         (inner,) = [a for a in args if a is not type(None)]
         return _convert(inner, value, key, source)
+    if origin is list:
+        if not isinstance(value, list):
+            raise ParamsError(f"{source}: {key} must be a list, got {value!r}")
+        (item_type,) = args
+        return [_convert(item_type, item, f"{key}[{i}]", source) for i, item in enumerate(value)]
     if origin is dict:
         if not isinstance(value, dict):
             raise ParamsError(f"{source}: {key} must be a mapping, got {value!r}")

@@ -23,6 +23,22 @@ def describe(manifest: pd.DataFrame) -> dict:
     return {**stats(manifest), "per_class": {str(label): stats(rows) for label, rows in manifest.groupby("label")}}
 
 
+def summarise(manifest: pd.DataFrame, left_out: pd.DataFrame, formats: dict[str, int]) -> dict:
+    """For ``metrics/corpus.json``: :func:`describe` of the labelled utterances, the unlabelled clips,
+    file formats, and the files of the import report counted by what happened to them and why."""
+    extra = manifest[manifest["label"].isna()]
+    by_action = {action: rows for action, rows in left_out.groupby("action")}
+    none = left_out.iloc[:0]
+    return {
+        **describe(manifest[manifest["label"].notna()]),
+        "unlabelled_clips": {"clips": int(len(extra)), "hours": round(float(extra["duration_s"].sum()) / 3600, 3)},
+        "formats": formats,
+        "skipped": {str(k): int(n) for k, n in by_action.get("skipped", none)["kind"].value_counts().sort_index().items()},
+        "excluded": {str(k): int(n) for k, n in by_action.get("excluded", none)["source_label"].value_counts().sort_index().items()},
+        "converted": int(len(by_action.get("converted", none))),
+    }
+
+
 def plot_durations(manifest: pd.DataFrame, path, title: str) -> None:
     """Stacked histogram of utterance durations per class, with the 3.75 s line, saved as PNG to ``path``."""
     bins = np.arange(0, np.ceil(manifest["duration_s"].max()) + 0.25, 0.25)

@@ -16,6 +16,7 @@ from itertools import product
 from pathlib import Path
 
 import numpy as np
+import pandas as pd
 import scipy.fft
 from joblib import Parallel, delayed
 from scipy.signal import resample_poly
@@ -23,9 +24,11 @@ from tqdm import tqdm
 
 from fewlabels.corpus import espeak
 from fewlabels.corpus.vocabulary import WORDS
-from fewlabels.params import CorpusParams
+from fewlabels.io import write_csv
+from fewlabels.params import SyntheticParams
 
 CLASSES = ("negative", "neutral", "positive")
+LABELS_FILE = "labels.csv"
 VALENCE_STEP = {"negative": -1, "neutral": 0, "positive": 1}
 BASE_VOICES = ("en", "en-029", "en-GB-scotland", "en-GB-x-gbclan", "en-GB-x-gbcwmd", "en-GB-x-rp", "en-US", "en-US-nyc")
 EXCLUDED_VARIANTS = ("whisper", "whisperf", "Demonic")  # no pitch to shift; crashes eSpeak NG at wide pitch ranges
@@ -57,17 +60,17 @@ def voice_variants() -> list[str]:
     return [name for name in espeak.variants() if name not in EXCLUDED_VARIANTS]
 
 
-def plan_corpus(params: CorpusParams, variants: list[str]) -> list[Utterance]:
+def plan_corpus(params: SyntheticParams, variants: list[str]) -> list[Utterance]:
     """Draw speakers and utterances from ``params.seed``; pure, no audio is rendered."""
     voices = [f"{base}+{variant}" for base, variant in product(BASE_VOICES, variants)]
     if not 1 <= params.speakers <= len(voices):
-        raise ValueError(f"corpus.speakers must be between 1 and {len(voices)} (distinct voices), got {params.speakers}")
+        raise ValueError(f"corpus.synthetic.speakers must be between 1 and {len(voices)} (distinct voices), got {params.speakers}")
     if params.utterances_per_speaker < len(CLASSES):
-        raise ValueError(f"corpus.utterances_per_speaker must be at least {len(CLASSES)}, got {params.utterances_per_speaker}")
+        raise ValueError(f"corpus.synthetic.utterances_per_speaker must be at least {len(CLASSES)}, got {params.utterances_per_speaker}")
     if not 0 <= params.short_fraction <= 1:
-        raise ValueError(f"corpus.short_fraction must lie in [0, 1], got {params.short_fraction}")
+        raise ValueError(f"corpus.synthetic.short_fraction must lie in [0, 1], got {params.short_fraction}")
     if params.snr_db_min > params.snr_db_max:
-        raise ValueError(f"corpus.snr_db_min ({params.snr_db_min}) exceeds corpus.snr_db_max ({params.snr_db_max})")
+        raise ValueError(f"corpus.synthetic.snr_db_min ({params.snr_db_min}) exceeds corpus.synthetic.snr_db_max ({params.snr_db_max})")
     rng = np.random.default_rng(params.seed)
     chosen = rng.choice(len(voices), size=params.speakers, replace=False)
     shift = params.valence_shift
@@ -155,7 +158,8 @@ def _render_speaker(plans: list[Utterance], out_dir: Path, sample_rate: int) -> 
 
 
 def generate(plans: list[Utterance], out_dir: Path, sample_rate: int, n_jobs: int = -1) -> list[Path]:
-    """Render every planned utterance to ``out_dir/<speaker>/<utterance>.wav`` on ``n_jobs`` cores.
+    """Render every planned utterance to ``out_dir/<speaker>/<utterance>.wav`` on ``n_jobs`` cores,
+    and list them in ``out_dir/labels.csv`` (utterance, file relative to ``out_dir``, label, speaker).
 
     Returns the paths in plan order.
     """
@@ -166,4 +170,11 @@ def generate(plans: list[Utterance], out_dir: Path, sample_rate: int, n_jobs: in
         delayed(_render_speaker)(group, out_dir, sample_rate) for group in by_speaker.values())
     for _ in tqdm(jobs, total=len(by_speaker), desc="speakers", unit="spk"):
         pass
-    return [wav_path(out_dir, plan) for plan in plans]
+    paths = [wav_path(out_dir, plan) for plan in plans]
+    write_csv(out_dir / LABELS_FILE, pd.DataFrame({
+        "utterance": [plan.utterance for plan in plans],
+        "file": [path.relative_to(out_dir).as_posix() for path in paths],
+        "label": [plan.label for plan in plans],
+        "speaker": [plan.speaker for plan in plans],
+    }))
+    return paths

@@ -9,6 +9,8 @@ from tqdm import tqdm
 from fewlabels.audio import fixed_size_chunks, load_signal
 from fewlabels.features import FeatureError
 
+NO_LABEL = "(no label)"  # the count key of clips from corpus.unlabelled_path
+
 
 def class_names(*splits: pd.DataFrame) -> list[str]:
     """Sorted labels of the given splits: ``classes[y]`` is the label of class index ``y``."""
@@ -35,7 +37,7 @@ def extract(rows: pd.DataFrame, classes: list[str], featurize: Callable[[np.ndar
 
     ``featurize`` maps one chunk (min_signal,) to an array of fixed shape. Returns the artifact
     dict (``X`` float32 (n_chunks, ...), ``y``, ``classes``, ``utterance``, ``speaker``, ``chunk``;
-    rows in utterance order, then chunk order; ``y`` is -1 for a label outside ``classes``)
+    rows in utterance order, then chunk order; ``y`` is -1 for a label outside ``classes`` or none)
     and counts per class: utterances, kept, dropped (shorter than ``min_signal``), padded, chunks.
     """
     jobs = Parallel(n_jobs=n_jobs, return_as="generator")(
@@ -47,7 +49,7 @@ def extract(rows: pd.DataFrame, classes: list[str], featurize: Callable[[np.ndar
         raise ValueError(f"{desc}: no utterance is at least {min_signal} samples long; "
                          "lower audio.min_signal or set audio.short_signals: pad")
     index = {label: i for i, label in enumerate(classes)}
-    labels = rows["label"].to_numpy()
+    labels = rows["label"].fillna(NO_LABEL).to_numpy()
     artifact = {
         "X": np.stack([f for features, _ in results for f in features]),
         "y": np.repeat([index.get(label, -1) for label in labels], n_chunks),

@@ -16,7 +16,7 @@ def main() -> None:
     manifest = read_manifest(MANIFEST)
     targets = {"labelled": params.labelled_per_class, "test": params.test_per_class,
                "unlabelled": params.unlabelled_per_class}
-    splits, unused = speaker_split(manifest, targets, params.seed)
+    splits, unused = speaker_split(manifest, targets, params.seed, params.partitions)
     for name, rows in splits.items():
         write_csv(SPLITS_DIR / f"{name}.csv", rows)
     summary = summarise(splits, unused)

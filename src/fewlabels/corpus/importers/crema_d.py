@@ -1,0 +1,31 @@
+"""CREMA-D: 91 actors, actor, sentence, emotion and level in the file name."""
+import re
+from pathlib import Path
+
+from fewlabels.corpus.layout import Catalogue, CatalogueBuilder, audio_files, require
+from fewlabels.params import CorpusParams
+
+LAYOUT = """\
+AudioWAV/1001_DFA_ANG_XX.wav ...   actor_sentence_emotion_level"""
+FILE_NAME = re.compile(r"^(?P<actor>\d{4})_(?P<sentence>[A-Z]{3})_(?P<emotion>[A-Z]{3})_(?P<level>[A-Z]{2})$")
+EMOTIONS = {"ANG": "angry", "DIS": "disgust", "FEA": "fear", "HAP": "happy", "NEU": "neutral", "SAD": "sad"}
+ACTORS = range(1001, 1092)
+
+
+def read(root: Path, params: CorpusParams) -> Catalogue:
+    """Emotion (the one the actor was asked to express) and actor from each file name under ``AudioWAV``."""
+    audio_dir = require(root / "AudioWAV", "the folder of WAV files", LAYOUT)
+    catalogue = CatalogueBuilder("emotion")
+    for path in audio_files(audio_dir):
+        name = FILE_NAME.match(path.stem)
+        if not name:
+            catalogue.problem(path, "unlabelled_file", "file name is not <actor>_<sentence>_<emotion>_<level>")
+            continue
+        if int(name["actor"]) not in ACTORS:
+            catalogue.problem(path, "unknown_speaker", f"actor {name['actor']} is not one of 1001-1091")
+            continue
+        if name["emotion"] not in EMOTIONS:
+            catalogue.problem(path, "bad_label", f"emotion {name['emotion']!r} is not one of {', '.join(EMOTIONS)}")
+            continue
+        catalogue.add(path.stem, path, name["actor"], EMOTIONS[name["emotion"]])
+    return catalogue.build()

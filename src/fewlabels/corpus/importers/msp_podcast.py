@@ -1,0 +1,52 @@
+"""MSP-Podcast (UT Dallas MSP lab): consensus labels CSV, speaker ids, official partitions."""
+from pathlib import Path
+
+import pandas as pd
+
+from fewlabels.corpus.layout import Catalogue, CatalogueBuilder, CorpusError, audio_files, inside, require
+from fewlabels.params import CorpusParams
+
+LAYOUT = """\
+Audios/MSP-PODCAST_0001_0008.wav ...
+Labels/labels_consensus.csv   columns FileName, EmoClass, EmoAct, EmoVal, EmoDom, SpkrID, Gender, Split_Set
+                              (older releases spell it labels_concensus.csv)"""
+LABEL_FILES = ("Labels/labels_consensus.csv", "Labels/labels_concensus.csv")
+COLUMNS = ("FileName", "EmoClass", "EmoVal", "SpkrID", "Split_Set")
+EMOTIONS = {"A": "angry", "S": "sad", "H": "happy", "U": "surprise", "F": "fear", "D": "disgust", "C": "contempt",
+            "N": "neutral", "O": "other", "X": "no_agreement"}
+UNKNOWN_SPEAKERS = ("", "Unknown")
+
+
+def label_file(root: Path) -> Path:
+    """The consensus labels CSV under ``root``, under either of its published names."""
+    for name in LABEL_FILES:
+        if (root / name).is_file():
+            return root / name
+    return require(root / LABEL_FILES[0], "the consensus labels CSV", LAYOUT)
+
+
+def read(root: Path, params: CorpusParams) -> Catalogue:
+    """Valence (``EmoVal``, 1-7) or consensus emotion (``EmoClass``) per file, speaker ``SpkrID``, partition ``Split_Set``."""
+    labels_path = label_file(root)
+    audio_dir = require(root / "Audios", "the folder of WAV files", LAYOUT)
+    table = pd.read_csv(labels_path, dtype=str, keep_default_na=False)
+    absent = [column for column in COLUMNS if column not in table.columns]
+    if absent:
+        raise CorpusError(f"{labels_path}: no column {', '.join(absent)}; expected layout:\n{LAYOUT}")
+    catalogue = CatalogueBuilder("valence" if params.label_from == "valence" else "emotion")
+    for line, row in enumerate(table.itertuples(index=False), start=2):
+        where = f"{labels_path} line {line}"
+        path = inside(audio_dir, row.FileName, where)
+        speaker = row.SpkrID.strip()
+        if speaker in UNKNOWN_SPEAKERS:
+            catalogue.problem(path, "unknown_speaker", f"{where}: speaker id {row.SpkrID!r} names no speaker")
+            continue
+        if params.label_from == "valence":
+            label = row.EmoVal
+        elif row.EmoClass in EMOTIONS:
+            label = EMOTIONS[row.EmoClass]
+        else:
+            catalogue.problem(path, "bad_label", f"{where}: EmoClass {row.EmoClass!r} is not one of {', '.join(EMOTIONS)}")
+            continue
+        catalogue.add(Path(row.FileName).stem, path, speaker, label, partition=row.Split_Set)
+    return catalogue.build(on_disk=audio_files(audio_dir))

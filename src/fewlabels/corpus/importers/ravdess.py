@@ -1,0 +1,38 @@
+"""RAVDESS: 24 actors, every fact about a recording coded in its file name."""
+import re
+from pathlib import Path
+
+from fewlabels.corpus.layout import Catalogue, CatalogueBuilder, audio_files
+from fewlabels.params import CorpusParams
+
+LAYOUT = """\
+Actor_01/03-01-01-01-01-01-01.wav ... Actor_24/...   (Audio_Speech_Actors_01-24 and/or Audio_Song_Actors_01-24)
+modality-channel-emotion-intensity-statement-repetition-actor"""
+FILE_NAME = re.compile(r"^(?P<modality>\d{2})-(?P<channel>\d{2})-(?P<emotion>\d{2})-(?P<intensity>\d{2})-"
+                       r"(?P<statement>\d{2})-(?P<repetition>\d{2})-(?P<actor>\d{2})$")
+EMOTIONS = {"01": "neutral", "02": "calm", "03": "happy", "04": "sad", "05": "angry", "06": "fear", "07": "disgust",
+            "08": "surprise"}
+ACTORS = range(1, 25)
+
+
+def read(root: Path, params: CorpusParams) -> Catalogue:
+    """Emotion and actor from the file name; the actor must match an ``Actor_NN`` folder holding it."""
+    catalogue = CatalogueBuilder("emotion")
+    for path in audio_files(root):
+        name = FILE_NAME.match(path.stem)
+        if not name:
+            catalogue.problem(path, "unlabelled_file", "file name is not seven two-digit fields "
+                              "(modality-channel-emotion-intensity-statement-repetition-actor)")
+            continue
+        actor = f"Actor_{name['actor']}"
+        if int(name["actor"]) not in ACTORS:
+            catalogue.problem(path, "unknown_speaker", f"actor {name['actor']} is not one of 01-24")
+            continue
+        if path.parent.name.startswith("Actor_") and path.parent.name != actor:
+            catalogue.problem(path, "unknown_speaker", f"file name says {actor}, folder says {path.parent.name}")
+            continue
+        if name["emotion"] not in EMOTIONS:
+            catalogue.problem(path, "bad_label", f"emotion code {name['emotion']} is not one of 01-08")
+            continue
+        catalogue.add(path.stem, path, actor, EMOTIONS[name["emotion"]])
+    return catalogue.build()

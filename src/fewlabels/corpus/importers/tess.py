@@ -1,0 +1,39 @@
+"""TESS, the Toronto emotional speech set: two speakers, emotion in the file name and the folder name."""
+import re
+from pathlib import Path
+
+from fewlabels.corpus.layout import Catalogue, CatalogueBuilder, audio_files
+from fewlabels.params import CorpusParams
+
+LAYOUT = """\
+OAF_angry/OAF_back_angry.wav ... YAF_pleasant_surprised/YAF_back_ps.wav ...
+(one folder per speaker and emotion; the files may also lie in one folder)"""
+SPEAKERS = ("OAF", "YAF")  # older and younger adult female
+FILE_NAME = re.compile(r"^(?P<speaker>[A-Za-z]{3})_(?P<word>[A-Za-z]+)_(?P<emotion>[A-Za-z]+)$")
+FOLDER_NAME = re.compile(r"^(?P<speaker>OAF|YAF)_(?P<emotion>[A-Za-z_]+)$", re.IGNORECASE)
+EMOTIONS = {"angry": "angry", "disgust": "disgust", "fear": "fear", "happy": "happy", "neutral": "neutral",
+            "ps": "pleasant_surprise", "pleasant_surprise": "pleasant_surprise",
+            "pleasant_surprised": "pleasant_surprise", "sad": "sad"}
+
+
+def read(root: Path, params: CorpusParams) -> Catalogue:
+    """Speaker and emotion from ``<speaker>_<word>_<emotion>.wav``, checked against a ``<speaker>_<emotion>`` folder."""
+    catalogue = CatalogueBuilder("emotion")
+    for path in audio_files(root):
+        name = FILE_NAME.match(path.stem)
+        if not name:
+            catalogue.problem(path, "unlabelled_file", "file name is not <speaker>_<word>_<emotion>")
+            continue
+        speaker, emotion = name["speaker"].upper(), EMOTIONS.get(name["emotion"].lower())
+        if speaker not in SPEAKERS:
+            catalogue.problem(path, "unknown_speaker", f"speaker {name['speaker']!r} is not one of {', '.join(SPEAKERS)}")
+            continue
+        if emotion is None:
+            catalogue.problem(path, "bad_label", f"emotion {name['emotion']!r} is not one of {', '.join(EMOTIONS)}")
+            continue
+        folder = FOLDER_NAME.match(path.parent.name)
+        if folder and (folder["speaker"].upper(), EMOTIONS.get(folder["emotion"].lower())) != (speaker, emotion):
+            catalogue.problem(path, "bad_label", f"file name says {speaker} {emotion}, folder {path.parent.name!r} disagrees")
+            continue
+        catalogue.add(path.stem, path, speaker, emotion)
+    return catalogue.build()

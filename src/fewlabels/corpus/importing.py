@@ -1,0 +1,119 @@
+"""From ``corpus.*`` params to the manifest: import, map labels, add unlabelled clips, check audio, apply the policies.
+
+Every file that does not reach the manifest as it is gets one row in the report, with what was
+done to it: ``skipped`` (a problem under ``on_bad_input: skip`` or ``on_odd_format: skip``),
+``converted`` (an odd format under ``on_odd_format: convert``) or ``excluded`` (an emotion the
+``corpus.emotions`` table maps to nothing). Under an ``error`` policy the first problem stops the
+import with a :class:`CorpusError` naming the file and the reason.
+"""
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+
+from fewlabels.audio import AudioError
+from fewlabels.corpus.importers import IMPORTERS
+from fewlabels.corpus.labels import check_emotion_table, check_valence_edges, map_labels
+from fewlabels.corpus.layout import PROBLEM_COLUMNS, CorpusError, audio_files
+from fewlabels.manifest import COLUMNS, probe_files
+from fewlabels.params import CorpusParams
+
+SYNTHETIC_PATH = Path("data/raw/synthetic")
+REPORT_COLUMNS = ["path", "kind", "action", "source_label", "reason"]
+UNLABELLED_PREFIX = "unlabelled/"
+
+
+@dataclass(frozen=True)
+class Imported:
+    manifest: pd.DataFrame  # COLUMNS; label NaN for the clips of corpus.unlabelled_path
+    report: pd.DataFrame  # REPORT_COLUMNS: every file left out, converted or excluded
+    formats: dict[str, int]  # "16000 Hz, 1 channel" -> files of the corpus (not the extra unlabelled clips)
+
+
+def import_corpus(params: CorpusParams, n_jobs: int = -1) -> Imported:
+    """Read the corpus at ``params.path`` with the importer of ``params.source`` and check every file."""
+    root, extra_root = Path(params.path), Path(params.unlabelled_path)
+    check_paths(params.source, root, extra_root)
+    check_emotion_table(params.emotions)
+    catalogue = IMPORTERS[params.source].read(root, params)
+    edges = None
+    if catalogue.label_kind == "valence":
+        if params.source not in params.valence_edges:
+            raise CorpusError(f"corpus.valence_edges has no entry for {params.source}")
+        edges = params.valence_edges[params.source]
+        check_valence_edges(edges, params.source)
+    entries = catalogue.entries
+    label, bad, excluded = map_labels(entries, catalogue.label_kind, edges, params.emotions)
+    bad_labels = entries[bad].assign(kind="bad_label", reason=[
+        f"valence {value!r} is missing or outside [{edges[0]}, {edges[-1]}]" for value in entries.loc[bad, "source_label"]])
+    problems = pd.concat([catalogue.problems, bad_labels[PROBLEM_COLUMNS]], ignore_index=True)
+    enforce(problems, params.on_bad_input, "corpus.on_bad_input")
+    report = [problems.assign(action="skipped"),
+              entries[excluded].assign(kind="excluded_label", action="excluded",
+                                       reason=[f"corpus.emotions maps {value} to nothing"
+                                               for value in entries.loc[excluded, "source_label"]])]
+    labelled = entries[~bad & ~excluded].assign(label=label[~bad & ~excluded])
+    rows = pd.concat([labelled, unlabelled_clips(extra_root)], ignore_index=True)
+    repeated = rows["utterance"][rows["utterance"].duplicated()]
+    if len(repeated):
+        raise CorpusError(f"utterance ids must be unique; repeated: {', '.join(repeated.unique()[:5])}")
+
+    probed = probe_files(rows["path"].tolist(), n_jobs=n_jobs)
+    unreadable = pd.Series([isinstance(result, AudioError) for result in probed], index=rows.index)
+    unreadable_rows = pd.DataFrame({"path": rows.loc[unreadable, "path"], "kind": "unreadable_audio",
+                                    "reason": [r.reason for r in probed if isinstance(r, AudioError)]})
+    enforce(unreadable_rows, params.on_bad_input, "corpus.on_bad_input")
+    report.append(unreadable_rows.assign(action="skipped"))
+    good = [result for result in probed if not isinstance(result, AudioError)]
+    rows = rows[~unreadable].assign(
+        duration_s=[round(info.duration_s, 4) for info, _ in good], sample_rate=[info.sample_rate for info, _ in good],
+        channels=[info.channels for info, _ in good], md5=[md5 for _, md5 in good]).reset_index(drop=True)
+
+    names = pd.Series([format_name(rate, channels) for rate, channels in zip(rows["sample_rate"], rows["channels"])],
+                      index=rows.index, dtype=object)
+    corpus_rows = rows["label"].notna()
+    formats = names[corpus_rows].value_counts()
+    formats = formats.iloc[sorted(range(len(formats)), key=lambda i: (-formats.iloc[i], formats.index[i]))]
+    odd = corpus_rows & (names != (formats.index[0] if len(formats) else ""))
+    odd_rows = pd.DataFrame({"path": rows.loc[odd, "path"], "kind": "odd_format", "reason": [
+        f"{name}, while {formats.iloc[0]} of {corpus_rows.sum()} files are {formats.index[0]}" for name in names[odd]]})
+    enforce(odd_rows, params.on_odd_format, "corpus.on_odd_format", remedy="skip or convert")
+    report.append(odd_rows.assign(action="converted" if params.on_odd_format == "convert" else "skipped"))
+    if params.on_odd_format == "skip":
+        rows = rows[~odd]
+    return Imported(rows[COLUMNS].reset_index(drop=True),
+                    pd.concat(report, ignore_index=True).reindex(columns=REPORT_COLUMNS).fillna({"source_label": ""}),
+                    {str(name): int(n) for name, n in formats.sort_index().items()})
+
+
+def check_paths(source: str, root: Path, extra_root: Path) -> None:
+    """Clear errors for a corpus or unlabelled folder that is missing, or folders that overlap."""
+    if source == "synthetic" and root != SYNTHETIC_PATH:
+        raise CorpusError(f"corpus.source synthetic reads what the synthesise stage writes: set corpus.path: {SYNTHETIC_PATH}")
+    for key, folder in (("corpus.path", root), ("corpus.unlabelled_path", extra_root)):
+        if not folder.is_dir():
+            raise CorpusError(f"{key} {folder} is not a folder")
+    a, b = os.path.abspath(root), os.path.abspath(extra_root)
+    if os.path.commonpath([a, b]) in (a, b):
+        raise CorpusError(f"corpus.path {root} and corpus.unlabelled_path {extra_root} overlap; use separate folders")
+
+
+def enforce(problems: pd.DataFrame, policy: str, key: str, remedy: str = "skip") -> None:
+    """Raise :class:`CorpusError` for the first of ``problems`` if ``policy`` is ``error``."""
+    if policy == "error" and len(problems):
+        first = problems.iloc[0]
+        raise CorpusError(f"{first['path']}: {first['reason']} ({first['kind']}; {len(problems)} problem(s) in all). "
+                          f"Set {key}: {remedy} to go on without them; each is then listed and counted.")
+
+
+def unlabelled_clips(folder: Path) -> pd.DataFrame:
+    """Every audio file under ``folder`` as an unlabelled utterance that is its own speaker (ids prefixed ``unlabelled/``)."""
+    paths = audio_files(folder)
+    ids = [UNLABELLED_PREFIX + path.relative_to(folder).with_suffix("").as_posix() for path in paths]
+    return pd.DataFrame({"utterance": ids, "path": [str(path) for path in paths], "speaker": ids, "partition": "",
+                         "source_label": "", "label": pd.Series([None] * len(paths), dtype=object)})
+
+
+def format_name(sample_rate: int, channels: int) -> str:
+    return f"{sample_rate} Hz, {channels} channel{'s' if channels > 1 else ''}"

@@ -1,0 +1,66 @@
+"""Labels as a corpus states them mapped to the classes of the study, by the ``corpus`` params.
+
+- dimensional valence (MSP-Podcast 1-7, MSP-IMPROV 1-5): ``[lowest, t1, t2, highest]`` bins it
+  to negative (below t1), neutral (t1 to t2, both included) and positive (above t2); a value
+  outside ``[lowest, highest]`` or missing is a bad label;
+- categorical emotions: a table from the shared vocabulary :data:`EMOTIONS` (each importer
+  names its corpus' emotions in it) to a class, or to ``None``: excluded and counted;
+- class names (ESC-50 categories, folder names, the synthetic corpus) are kept as they are.
+"""
+import difflib
+
+import numpy as np
+import pandas as pd
+
+EMOTIONS = ("angry", "sad", "fear", "disgust", "contempt", "neutral", "calm", "happy", "pleasant_surprise",
+            "surprise", "other", "no_agreement")
+VALENCE_CLASSES = ("negative", "neutral", "positive")
+
+
+def check_emotion_table(table: dict[str, str | None]) -> None:
+    """Raise ``ValueError`` unless ``table`` maps exactly the emotions of :data:`EMOTIONS`."""
+    for emotion in table:
+        if emotion not in EMOTIONS:
+            close = difflib.get_close_matches(emotion, EMOTIONS, n=1)
+            hint = f" (did you mean {close[0]}?)" if close else ""
+            raise ValueError(f"corpus.emotions: unknown emotion {emotion!r}{hint}; known: {', '.join(EMOTIONS)}")
+    missing = [emotion for emotion in EMOTIONS if emotion not in table]
+    if missing:
+        raise ValueError(f"corpus.emotions has no entry for {', '.join(missing)}: map each to a class, or to null "
+                         "to leave it out")
+
+
+def check_valence_edges(edges: list[float], source: str) -> None:
+    """Raise ``ValueError`` unless ``edges`` are four increasing numbers."""
+    if len(edges) != 4 or not all(a < b for a, b in zip(edges, edges[1:])):
+        raise ValueError(f"corpus.valence_edges.{source} must be four increasing numbers "
+                         f"[lowest, negative|neutral, neutral|positive, highest], got {edges}")
+
+
+def valence_classes(values: pd.Series, edges: list[float]) -> tuple[pd.Series, pd.Series]:
+    """Classes of valence ``values`` (n,) binned by ``edges``, and a mask of values missing or out of range."""
+    values = pd.to_numeric(values, errors="coerce")
+    lowest, low, high, highest = edges
+    bad = values.isna() | (values < lowest) | (values > highest)
+    classes = np.select([values < low, values > high], ["negative", "positive"], "neutral")
+    return pd.Series(classes, index=values.index).where(~bad), bad
+
+
+def map_labels(entries: pd.DataFrame, label_kind: str, edges: list[float] | None,
+               emotions: dict[str, str | None]) -> tuple[pd.Series, pd.Series, pd.Series]:
+    """Class of each entry's ``source_label``; returns ``(label, bad, excluded)``.
+
+    ``bad``: a missing or out-of-range valence; ``excluded``: an emotion mapped to ``None``.
+    ``label`` is NaN where either is set.
+    """
+    labels = entries["source_label"]
+    no = pd.Series(False, index=entries.index)
+    if label_kind == "class":
+        return labels.astype(str), no, no
+    if label_kind == "valence":
+        label, bad = valence_classes(labels, edges)
+        return label, bad, no
+    if label_kind == "emotion":
+        label = labels.map(emotions)
+        return label, no, label.isna()
+    raise ValueError(f"unknown label kind {label_kind!r}")

@@ -1,0 +1,331 @@
+"""Each importer on a fixture tree in its corpus' published layout, and every kind of bad or odd input."""
+import dataclasses
+import shutil
+
+import pandas as pd
+import pytest
+
+from fewlabels.corpus.importing import import_corpus
+from fewlabels.corpus.layout import CorpusError
+from fewlabels.params import load_params
+from tests import corpus_trees as trees
+from tests.conftest import ROOT
+
+
+@pytest.fixture
+def params(tmp_path):
+    """The shipped corpus params, pointed at ``tmp_path/corpus`` with an empty unlabelled folder."""
+    (tmp_path / "unlabelled").mkdir()
+    return dataclasses.replace(load_params(ROOT / "params.yaml").corpus, path=str(tmp_path / "corpus"),
+                               unlabelled_path=str(tmp_path / "unlabelled"))
+
+
+def run(params, **changes):
+    return import_corpus(dataclasses.replace(params, **changes), n_jobs=1)
+
+
+def skipped(imported) -> dict[str, int]:
+    rows = imported.report[imported.report["action"] == "skipped"]
+    return rows["kind"].value_counts().to_dict()
+
+
+# --- every importer reads its clean layout -------------------------------------------------------
+
+def test_msp_podcast_bins_valence_and_keeps_speakers_and_partitions(params, tmp_path):
+    trees.msp_podcast(tmp_path / "corpus")
+    manifest = run(params, source="msp_podcast").manifest
+    assert len(manifest) == 18 and manifest["speaker"].nunique() == 6
+    assert manifest.groupby("source_label")["label"].first().to_dict() == {"1.5": "negative", "4.0": "neutral",
+                                                                             "6.5": "positive"}
+    assert set(manifest["partition"]) == {"Train", "Development", "Test1"}
+    assert manifest.loc[0, "utterance"] == "MSP-PODCAST_0000_0000" and manifest.loc[0, "sample_rate"] == 16000
+
+
+def test_msp_podcast_consensus_emotions_through_the_table(params, tmp_path):
+    trees.msp_podcast(tmp_path / "corpus")
+    imported = run(params, source="msp_podcast", label_from="emotion")
+    assert set(zip(imported.manifest["source_label"], imported.manifest["label"])) == {
+        ("neutral", "neutral"), ("happy", "positive"), ("angry", "negative")}
+
+
+def test_msp_podcast_older_label_file_name_is_read(params, tmp_path):
+    root = trees.msp_podcast(tmp_path / "corpus")
+    (root / "Labels" / "labels_consensus.csv").rename(root / "Labels" / "labels_concensus.csv")
+    assert len(run(params, source="msp_podcast").manifest) == 18
+
+
+def test_msp_improv_reads_the_evaluation_file(params, tmp_path):
+    trees.msp_improv(tmp_path / "corpus")
+    manifest = run(params, source="msp_improv").manifest
+    assert len(manifest) == 12 and set(manifest["speaker"]) == {"F01", "M01", "F02", "M02"}
+    assert manifest.set_index("utterance").loc["MSP-IMPROV-S01A-F01-P-FM00", ["label", "partition"]].tolist() == [
+        "negative", "session1"]
+    assert manifest["label"].value_counts().to_dict() == {"negative": 4, "neutral": 4, "positive": 4}
+    emotions = run(params, source="msp_improv", label_from="emotion").manifest
+    assert set(emotions["source_label"]) == {"angry", "neutral", "happy"}
+
+
+def test_tess_reads_folders_and_file_names(params, tmp_path):
+    trees.tess(tmp_path / "corpus")
+    imported = run(params, source="tess")
+    manifest = imported.manifest
+    assert len(manifest) == 28 and set(manifest["speaker"]) == {"OAF", "YAF"}
+    assert manifest.set_index("utterance").loc["YAF_back_ps", ["source_label", "label"]].tolist() == [
+        "pleasant_surprise", "positive"]
+    assert manifest["label"].value_counts().to_dict() == {"negative": 16, "positive": 8, "neutral": 4}
+    assert imported.formats == {"24414 Hz, 1 channel": 28}
+
+
+def test_ravdess_decodes_file_names_and_excludes_unmapped_emotions(params, tmp_path):
+    trees.ravdess(tmp_path / "corpus")
+    imported = run(params, source="ravdess")
+    manifest = imported.manifest
+    assert len(manifest) == 6 * 7 and manifest["speaker"].nunique() == 6
+    assert manifest.set_index("utterance").loc["03-01-02-02-01-01-03", ["speaker", "source_label", "label"]].tolist() == [
+        "Actor_03", "calm", "neutral"]
+    excluded = imported.report[imported.report["action"] == "excluded"]
+    assert len(excluded) == 6 and set(excluded["source_label"]) == {"surprise"}  # mapped to null, counted
+
+
+def test_crema_d_decodes_file_names(params, tmp_path):
+    trees.crema_d(tmp_path / "corpus")
+    manifest = run(params, source="crema_d").manifest
+    assert len(manifest) == 6 * 6 * 2 and manifest["speaker"].nunique() == 6
+    assert manifest.set_index("utterance").loc["1003_IEO_HAP_HI", ["speaker", "label"]].tolist() == ["1003", "positive"]
+
+
+def test_esc50_keeps_its_categories_source_recordings_and_folds(params, tmp_path):
+    trees.esc50(tmp_path / "corpus")
+    manifest = run(params, source="esc50").manifest
+    assert len(manifest) == 20 and set(manifest["label"]) == {"dog", "rain"}
+    assert manifest.set_index("utterance").loc["3-1003-B-1", ["speaker", "partition", "label"]].tolist() == [
+        "1003", "fold3", "rain"]
+
+
+def test_folder_takes_class_folders_and_speakers_by_regex(params, tmp_path):
+    trees.folder(tmp_path / "corpus")
+    manifest = run(params, source="folder").manifest
+    assert len(manifest) == 16 and set(manifest["label"]) == {"cat", "dog"}
+    assert set(manifest["speaker"]) == {"spk0", "spk1", "spk2", "spk3"}
+    manifest = run(params, source="folder", folder_speaker=r"spk(?P<speaker>\d)_").manifest
+    assert set(manifest["speaker"]) == {"0", "1", "2", "3"} and manifest.loc[0, "utterance"] == "cat/spk0_0"
+
+
+def test_folder_speaker_regex_is_checked(params, tmp_path):
+    trees.folder(tmp_path / "corpus")
+    with pytest.raises(CorpusError, match="has no group named speaker"):
+        run(params, source="folder", folder_speaker="spk[0-9]")
+    with pytest.raises(CorpusError, match="is not a regular expression"):
+        run(params, source="folder", folder_speaker="(?P<speaker>")
+
+
+# --- bad and odd input: an error naming the file, or skipped and counted -------------------------
+
+def msp_podcast_rows():
+    good = [(f"MSP-PODCAST_0001_000{u}.wav", "N", "4.0", "7", "Train") for u in range(3)]
+    return good + [("MSP-PODCAST_0002_0001.wav", "N", "4.0", "Unknown", "Train"),  # unknown speaker
+                   ("MSP-PODCAST_0002_0002.wav", "N", "", "8", "Train"),  # missing valence
+                   ("MSP-PODCAST_0002_0003.wav", "N", "9.5", "8", "Train")]  # out of the 1-7 scale
+
+
+@pytest.mark.parametrize("problem", ["unknown_speaker", "missing_value", "out_of_range", "missing_file",
+                                     "unlabelled_file", "unreadable_audio", "odd_format"])
+def test_msp_podcast_bad_input_is_an_error_naming_the_file_or_skipped_and_counted(params, tmp_path, problem):
+    root = tmp_path / "corpus"
+    rows = msp_podcast_rows()[:3]
+    extra = {"unknown_speaker": msp_podcast_rows()[3], "missing_value": msp_podcast_rows()[4],
+             "out_of_range": msp_podcast_rows()[5]}
+    trees.msp_podcast(root, rows + [extra[problem]] if problem in extra else rows)
+    name = {"unknown_speaker": "MSP-PODCAST_0002_0001.wav", "missing_value": "MSP-PODCAST_0002_0002.wav",
+            "out_of_range": "MSP-PODCAST_0002_0003.wav", "missing_file": "MSP-PODCAST_0001_0000.wav",
+            "unlabelled_file": "MSP-PODCAST_0009_0009.wav", "unreadable_audio": "MSP-PODCAST_0001_0001.wav",
+            "odd_format": "MSP-PODCAST_0001_0002.wav"}[problem]
+    if problem == "missing_file":
+        (root / "Audios" / name).unlink()
+    if problem == "unlabelled_file":
+        trees.clip(root / "Audios" / name, 16000)
+    if problem == "unreadable_audio":
+        (root / "Audios" / name).write_bytes(b"RIFF not really")
+    if problem == "odd_format":
+        trees.clip(root / "Audios" / name, 44100, channels=2)
+    kind = {"missing_value": "bad_label", "out_of_range": "bad_label"}.get(problem, problem)
+    reason = {"unknown_speaker": "speaker id 'Unknown' names no speaker", "missing_value": r"valence '' is missing",
+              "out_of_range": r"valence '9.5' is missing or outside \[1.0, 7.0\]", "missing_file": "not on disk",
+              "unlabelled_file": "not in the labels", "unreadable_audio": "not readable as audio",
+              "odd_format": r"44100 Hz, 2 channels, while 2 of 3 files are 16000 Hz, 1 channel"}[problem]
+    with pytest.raises(CorpusError, match=rf"{name}: .*{reason}.*\({kind}; 1 problem"):
+        run(params, source="msp_podcast")
+    imported = run(params, source="msp_podcast", on_bad_input="skip", on_odd_format="skip")
+    assert skipped(imported) == {kind: 1}
+    assert imported.report["path"].str.endswith(name).any()
+    assert len(imported.manifest) == 3 - (problem in ("missing_file", "unreadable_audio", "odd_format"))
+
+
+def test_odd_formats_can_be_converted_and_are_counted(params, tmp_path):
+    root = trees.crema_d(tmp_path / "corpus", actors=range(1001, 1003))
+    trees.clip(root / "AudioWAV" / "1001_DFA_ANG_XX.wav", 22050, channels=2)
+    imported = run(params, source="crema_d", on_odd_format="convert")
+    assert len(imported.manifest) == 24 and imported.formats == {"16000 Hz, 1 channel": 23, "22050 Hz, 2 channels": 1}
+    converted = imported.report[imported.report["action"] == "converted"]
+    assert converted["path"].str.endswith("1001_DFA_ANG_XX.wav").tolist() == [True]
+
+
+def test_msp_improv_unknown_speaker_and_bad_lines(params, tmp_path):
+    lines = [trees.msp_improv_line("S01A-F01-P-FM01", "A", "1.2"), trees.msp_improv_line("S01N-F01-R-FM02", "N", "3.0"),
+             trees.msp_improv_line("S01H-F09-P-FM03", "H", "4.5"),  # no session 9
+             trees.msp_improv_line("S01H-F01-S-FM04", "H", "NaN")]
+    root = trees.msp_improv(tmp_path / "corpus", lines)
+    with (root / "Evaluation.txt").open("a") as f:
+        f.write("UTD-IMPROV-S01N-M01-P-MF05.avi; N; valence unknown\n")
+    imported = run(params, source="msp_improv", on_bad_input="skip")
+    assert skipped(imported) == {"bad_label": 2, "unknown_speaker": 1}
+    assert imported.manifest["utterance"].tolist() == ["MSP-IMPROV-S01A-F01-P-FM01", "MSP-IMPROV-S01N-F01-R-FM02"]
+    with pytest.raises(CorpusError, match=r"F09-P-FM03.wav: .*Evaluation.txt line 7: 'S01H-F09-P-FM03' names no speaker"):
+        run(params, source="msp_improv")
+
+
+def test_tess_odd_names_and_folders(params, tmp_path):
+    root = trees.tess(tmp_path / "corpus", words=("back",))
+    trees.clip(root / "OAF_angry" / "OAF_bar_sad.wav", 24414)  # folder says angry
+    trees.clip(root / "OAF_angry" / "XYZ_bar_angry.wav", 24414)  # no such speaker
+    trees.clip(root / "OAF_angry" / "OAF_bar_bored.wav", 24414)  # no such emotion
+    trees.clip(root / "OAF_angry" / "notes.wav", 24414)  # not a TESS name
+    imported = run(params, source="tess", on_bad_input="skip")
+    assert skipped(imported) == {"bad_label": 2, "unknown_speaker": 1, "unlabelled_file": 1}
+    assert len(imported.manifest) == 14
+
+
+def test_ravdess_odd_names_and_actor_folders(params, tmp_path):
+    root = trees.ravdess(tmp_path / "corpus", actors=range(1, 4), emotions=range(1, 3))
+    trees.clip(root / "Actor_01" / trees.ravdess_name(3, 2), 48000)  # actor 02 in Actor_01
+    trees.clip(root / "Actor_30" / trees.ravdess_name(3, 30), 48000)  # no actor 30
+    trees.clip(root / "Actor_01" / trees.ravdess_name(9, 1), 48000)  # no emotion 09
+    trees.clip(root / "Actor_01" / "take2.wav", 48000)
+    imported = run(params, source="ravdess", on_bad_input="skip")
+    assert skipped(imported) == {"unknown_speaker": 2, "bad_label": 1, "unlabelled_file": 1}
+    assert len(imported.manifest) == 6
+
+
+def test_crema_d_silent_clip_and_odd_names(params, tmp_path):
+    root = trees.crema_d(tmp_path / "corpus", actors=range(1075, 1077))
+    silent = root / "AudioWAV" / "1076_MTI_SAD_XX.wav"  # empty in the real corpus too
+    silent.write_bytes(b"")
+    trees.clip(root / "AudioWAV" / "1200_DFA_ANG_XX.wav", 16000)  # no actor 1200
+    trees.clip(root / "AudioWAV" / "1075_DFA_BOR_XX.wav", 16000)  # no emotion BOR
+    trees.clip(root / "AudioWAV" / "1075-DFA-ANG.wav", 16000)
+    with pytest.raises(CorpusError, match=r"1075-DFA-ANG.wav: file name is not .*\(unlabelled_file; 3 problem\(s\) in all"):
+        run(params, source="crema_d")
+    imported = run(params, source="crema_d", on_bad_input="skip")
+    assert skipped(imported) == {"unknown_speaker": 1, "bad_label": 1, "unlabelled_file": 1, "unreadable_audio": 1}
+    assert len(imported.manifest) == 24 and "1076_MTI_SAD_XX" not in set(imported.manifest["utterance"])
+
+
+def test_esc50_bad_rows(params, tmp_path):
+    rows = [("1-1-A-0.wav", "1", "0", "dog", "1"), ("1-2-A-0.wav", "1", "0", "dog", ""), ("1-3-A-0.wav", "1", "0", "", "3"),
+            ("1-4-A-0.wav", "7", "0", "dog", "4"), ("1-5-A-0.wav", "2", "0", "dog", "5")]
+    root = trees.esc50(tmp_path / "corpus", rows)
+    (root / "audio" / "1-5-A-0.wav").unlink()
+    imported = run(params, source="esc50", on_bad_input="skip")
+    assert skipped(imported) == {"unknown_speaker": 1, "bad_label": 2, "missing_file": 1}
+    assert imported.manifest["utterance"].tolist() == ["1-1-A-0"]
+
+
+def test_folder_files_outside_class_folders_and_without_speaker(params, tmp_path):
+    root = trees.folder(tmp_path / "corpus", speakers=2, per_speaker=1)
+    trees.clip(root / "loose.wav", 16000)
+    trees.clip(root / "cat" / "-nameless.flac", 16000, fmt="FLAC")
+    (root / "cat" / "README.txt").write_text("not audio, not counted")
+    (root / "cat" / ".hidden.wav").write_bytes(b"")
+    imported = run(params, source="folder", on_bad_input="skip")
+    assert skipped(imported) == {"unlabelled_file": 1, "unknown_speaker": 1}
+    assert len(imported.manifest) == 4
+
+
+@pytest.mark.parametrize("source, build, write", [
+    ("msp_podcast", trees.msp_podcast, lambda root: trees.msp_podcast(root, [("../../escape.wav", "N", "4.0", "1", "Train")])),
+    ("esc50", trees.esc50, lambda root: trees.esc50(root, [("/etc/passwd", "1", "0", "dog", "1")])),
+    ("synthetic", None, None),
+])
+def test_a_path_that_escapes_corpus_path_is_refused_whatever_the_policy(params, tmp_path, source, build, write):
+    if source == "synthetic":
+        root = tmp_path / "data" / "raw" / "synthetic"
+        root.mkdir(parents=True)
+        (root / "labels.csv").write_text("utterance,file,label,speaker\nu1,../../../secret.wav,neutral,s1\n")
+        params = dataclasses.replace(params, path="data/raw/synthetic")
+        with pytest.MonkeyPatch.context() as patch:
+            patch.chdir(tmp_path)
+            with pytest.raises(CorpusError, match=r"labels.csv line 2: the path '../../../secret.wav' points outside "
+                                                  r"corpus.path .*; refused"):
+                run(params, source="synthetic", on_bad_input="skip")
+        return
+    write(tmp_path / "corpus")
+    with pytest.raises(CorpusError, match="points outside corpus.path .*; refused"):
+        run(params, source=source, on_bad_input="skip")
+
+
+@pytest.mark.parametrize("source, missing", [
+    ("msp_podcast", "labels_consensus.csv"), ("msp_improv", "Evaluation.txt"), ("crema_d", "AudioWAV"),
+    ("esc50", "esc50.csv")])
+def test_a_corpus_in_another_layout_gets_an_error_showing_the_expected_one(params, tmp_path, source, missing):
+    trees.folder(tmp_path / "corpus")
+    with pytest.raises(CorpusError, match=rf"{missing} is missing: expected .*Expected layout under corpus.path"):
+        run(params, source=source)
+
+
+def test_missing_label_file_columns_are_named(params, tmp_path):
+    root = trees.esc50(tmp_path / "corpus")
+    table = pd.read_csv(root / "meta" / "esc50.csv").drop(columns=["src_file"])
+    table.to_csv(root / "meta" / "esc50.csv", index=False)
+    with pytest.raises(CorpusError, match="esc50.csv: no column src_file"):
+        run(params, source="esc50")
+
+
+# --- label mapping params ------------------------------------------------------------------------
+
+def test_valence_edges_decide_the_classes(params, tmp_path):
+    rows = [(f"MSP-PODCAST_0001_000{i}.wav", "N", value, "1", "Train") for i, value in enumerate(["2.9", "3.0", "5.0", "5.1"])]
+    trees.msp_podcast(tmp_path / "corpus", rows)
+    assert run(params, source="msp_podcast").manifest["label"].tolist() == ["negative", "neutral", "neutral", "positive"]
+    edges = {**params.valence_edges, "msp_podcast": [1.0, 2.5, 4.5, 7.0]}
+    assert run(params, source="msp_podcast", valence_edges=edges).manifest["label"].tolist() == [
+        "neutral", "neutral", "positive", "positive"]
+    with pytest.raises(ValueError, match=r"valence_edges\.msp_podcast must be four increasing numbers"):
+        run(params, source="msp_podcast", valence_edges={**edges, "msp_podcast": [1.0, 5.0, 4.0, 7.0]})
+
+
+def test_the_emotion_table_is_checked_and_decides_what_is_excluded(params, tmp_path):
+    trees.tess(tmp_path / "corpus", words=("back",))
+    with pytest.raises(ValueError, match=r"unknown emotion 'angyr' \(did you mean angry\?\)"):
+        run(params, source="tess", emotions={**params.emotions, "angyr": "negative"})
+    without_calm = {k: v for k, v in params.emotions.items() if k != "calm"}
+    with pytest.raises(ValueError, match="corpus.emotions has no entry for calm"):
+        run(params, source="tess", emotions=without_calm)
+    imported = run(params, source="tess", emotions={**params.emotions, "disgust": None, "fear": "fearful"})
+    assert set(imported.manifest["label"]) == {"negative", "neutral", "positive", "fearful"}
+    excluded = imported.report[imported.report["action"] == "excluded"]
+    assert excluded["source_label"].tolist() == ["disgust", "disgust"]
+
+
+# --- unlabelled clips from elsewhere -------------------------------------------------------------
+
+def test_unlabelled_clips_of_any_supported_format_join_without_labels(params, tmp_path):
+    trees.crema_d(tmp_path / "corpus", actors=range(1001, 1003))
+    extra = tmp_path / "unlabelled"
+    trees.clip(extra / "a" / "1-100038-A-14.wav", 44100)
+    trees.clip(extra / "b.flac", 22050, fmt="FLAC")
+    trees.clip(extra / "c.ogg", 44100, channels=2, fmt="OGG")
+    (extra / ".gitkeep").write_text("")
+    imported = run(params, source="crema_d")
+    rows = imported.manifest[imported.manifest["label"].isna()]
+    assert rows["utterance"].tolist() == ["unlabelled/a/1-100038-A-14", "unlabelled/b", "unlabelled/c"]
+    assert (rows["speaker"] == rows["utterance"]).all()
+    assert imported.formats == {"16000 Hz, 1 channel": 24}  # the corpus' formats; extra clips are converted
+
+
+def test_unlabelled_path_must_not_overlap_the_corpus(params, tmp_path):
+    trees.folder(tmp_path / "corpus")
+    with pytest.raises(CorpusError, match="overlap"):
+        run(params, source="folder", unlabelled_path=str(tmp_path / "corpus" / "cat"))
+    shutil.rmtree(tmp_path / "unlabelled")
+    with pytest.raises(CorpusError, match="corpus.unlabelled_path .* is not a folder"):
+        run(params, source="folder")
