@@ -19,6 +19,19 @@ def clip(path: Path, sample_rate: int, seconds: float = 0.25, channels: int = 1,
     return path
 
 
+def table_and_clips(root: Path, table_path: str, table: pd.DataFrame, audio_dir: str, names: pd.Series,
+                    sample_rate: int, seconds: float) -> Path:
+    """Write the label ``table`` to ``root/table_path`` and a clip for each of ``names`` (not one with a
+    ``/``: those test path escapes) in ``root/audio_dir``."""
+    (root / table_path).parent.mkdir(parents=True, exist_ok=True)
+    (root / audio_dir).mkdir(parents=True, exist_ok=True)
+    table.to_csv(root / table_path, index=False)
+    for i, name in enumerate(names):
+        if "/" not in name:
+            clip(root / audio_dir / name, sample_rate, seconds, seed=i)
+    return root
+
+
 MSP_PODCAST_COLUMNS = ["FileName", "EmoClass", "EmoAct", "EmoVal", "EmoDom", "SpkrID", "Gender", "Split_Set"]
 
 
@@ -30,13 +43,7 @@ def msp_podcast(root: Path, rows: list[tuple] | None = None, seconds: float = 0.
     table = pd.DataFrame([{"FileName": name, "EmoClass": emotion, "EmoAct": "4.0", "EmoVal": valence, "EmoDom": "4.0",
                            "SpkrID": speaker, "Gender": "Female", "Split_Set": partition}
                           for name, emotion, valence, speaker, partition in rows], columns=MSP_PODCAST_COLUMNS)
-    for folder in ("Labels", "Audios"):
-        (root / folder).mkdir(parents=True, exist_ok=True)
-    table.to_csv(root / "Labels" / "labels_consensus.csv", index=False)
-    for i, name in enumerate(table["FileName"]):
-        if "/" not in name:
-            clip(root / "Audios" / name, 16000, seconds, seed=i)
-    return root
+    return table_and_clips(root, "Labels/labels_consensus.csv", table, "Audios", table["FileName"], 16000, seconds)
 
 
 def msp_improv_line(recording: str, emotion: str = "N", valence: str = "3.000000") -> str:
@@ -111,13 +118,7 @@ def esc50(root: Path, rows: list[tuple] | None = None, seconds: float = 0.25) ->
     table = pd.DataFrame([{"filename": name, "fold": fold, "target": target, "category": category, "esc10": "True",
                            "src_file": source, "take": name.split("-")[2] if name.count("-") == 3 else "A"}
                           for name, fold, target, category, source in rows], columns=ESC50_COLUMNS)
-    for folder in ("meta", "audio"):
-        (root / folder).mkdir(parents=True, exist_ok=True)
-    table.to_csv(root / "meta" / "esc50.csv", index=False)
-    for i, name in enumerate(table["filename"]):
-        if "/" not in name:
-            clip(root / "audio" / name, 44100, seconds, seed=i)
-    return root
+    return table_and_clips(root, "meta/esc50.csv", table, "audio", table["filename"], 44100, seconds)
 
 
 def folder(root: Path, classes: tuple[str, ...] = ("cat", "dog"), speakers: int = 4, per_speaker: int = 2,

@@ -7,6 +7,8 @@ a problem row for every file or label it could not use. It never raises for a ba
 layout itself is wrong (a label file missing) or a label file points outside ``corpus.path``.
 """
 import os
+import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -51,6 +53,16 @@ class CatalogueBuilder:
             raise ValueError(f"unknown problem kind {kind!r}")
         self.problems.append((str(path), kind, reason))
 
+    def named_files(self, paths: list[Path], pattern: re.Pattern, scheme: str) -> Iterator[tuple[Path, re.Match]]:
+        """Each path whose file name (without suffix) matches ``pattern``, with the match; the others
+        become ``unlabelled_file`` problems saying the name is not ``scheme``."""
+        for path in paths:
+            match = pattern.match(path.stem)
+            if match:
+                yield path, match
+            else:
+                self.problem(path, "unlabelled_file", f"file name is not {scheme}")
+
     def build(self, on_disk: list[Path] | None = None) -> Catalogue:
         """The catalogue; with ``on_disk`` (audio files found), listed files missing from it and
         files on it that no entry or problem names become ``missing_file`` / ``unlabelled_file`` problems."""
@@ -89,8 +101,10 @@ def audio_files(folder: Path, recursive: bool = True) -> list[Path]:
         and not any(part.startswith(".") for part in path.relative_to(folder).parts))
 
 
-def require(path: Path, what: str, layout: str) -> Path:
-    """``path`` if it exists, else a :class:`CorpusError` that says what is missing and the layout expected."""
-    if not path.exists():
-        raise CorpusError(f"{path} is missing: expected {what}. Expected layout under corpus.path:\n{layout}")
-    return path
+def require(path: Path, what: str, layout: str, *other_names: str) -> Path:
+    """``path``, or the first of its ``other_names`` (in the same folder) that exists; else a
+    :class:`CorpusError` that says what is missing and the layout expected."""
+    for candidate in (path, *(path.with_name(name) for name in other_names)):
+        if candidate.exists():
+            return candidate
+    raise CorpusError(f"{path} is missing: expected {what}. Expected layout under corpus.path:\n{layout}")

@@ -16,11 +16,7 @@ def read(root: Path, params: CorpusParams) -> Catalogue:
     """Emotion (the one the actor was asked to express) and actor from each file name under ``AudioWAV``."""
     audio_dir = require(root / "AudioWAV", "the folder of WAV files", LAYOUT)
     catalogue = CatalogueBuilder("emotion")
-    for path in audio_files(audio_dir):
-        name = FILE_NAME.match(path.stem)
-        if not name:
-            catalogue.problem(path, "unlabelled_file", "file name is not <actor>_<sentence>_<emotion>_<level>")
-            continue
+    for path, name in catalogue.named_files(audio_files(audio_dir), FILE_NAME, "<actor>_<sentence>_<emotion>_<level>"):
         if int(name["actor"]) not in ACTORS:
             catalogue.problem(path, "unknown_speaker", f"actor {name['actor']} is not one of 1001-1091")
             continue

@@ -9,7 +9,6 @@ LAYOUT = """\
 Evaluation.txt    one line per recording, then one per rater:
                   UTD-IMPROV-S01A-F01-P-FM01.avi; N; A:2.166667; V:3.000000; D:2.166667 ; N:6.000000;
 session1/S01A/P/MSP-IMPROV-S01A-F01-P-FM01.wav ...   (session1 ... session6)"""
-EVALUATION_FILES = ("Evaluation.txt", "Evalution.txt")
 RECORDING = re.compile(r"^UTD-IMPROV-(?P<id>[A-Z0-9-]+)\.avi;\s*(?P<emotion>[A-Z]);\s*A:\s*(?P<A>\S+?);\s*"
                        r"V:\s*(?P<V>\S+?);\s*D:\s*(?P<D>\S+?)\s*;\s*N:\s*(?P<N>\S+?);\s*$")
 # S01A-F01-P-FM01: sentence 01, target emotion A, speaker F01 (female, session 1), scenario P, turn FM01
@@ -17,16 +16,9 @@ RECORDING_ID = re.compile(r"^(?P<sentence>S\d{2}[A-Z])-(?P<speaker>[FM]0(?P<sess
 EMOTIONS = {"A": "angry", "H": "happy", "S": "sad", "N": "neutral", "O": "other", "X": "no_agreement"}
 
 
-def evaluation_file(root: Path) -> Path:
-    for name in EVALUATION_FILES:
-        if (root / name).is_file():
-            return root / name
-    return require(root / EVALUATION_FILES[0], "the evaluation file", LAYOUT)
-
-
 def read(root: Path, params: CorpusParams) -> Catalogue:
     """Valence (``V:``, 1-5) or consensus emotion per recording; speaker from its id, partition its session."""
-    evaluation = evaluation_file(root)
+    evaluation = require(root / "Evaluation.txt", "the evaluation file", LAYOUT, "Evalution.txt")
     on_disk = audio_files(root)
     by_stem: dict[str, Path] = {}
     for path in on_disk:

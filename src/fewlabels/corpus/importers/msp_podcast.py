@@ -10,24 +10,16 @@ LAYOUT = """\
 Audios/MSP-PODCAST_0001_0008.wav ...
 Labels/labels_consensus.csv   columns FileName, EmoClass, EmoAct, EmoVal, EmoDom, SpkrID, Gender, Split_Set
                               (older releases spell it labels_concensus.csv)"""
-LABEL_FILES = ("Labels/labels_consensus.csv", "Labels/labels_concensus.csv")
 COLUMNS = ("FileName", "EmoClass", "EmoVal", "SpkrID", "Split_Set")
 EMOTIONS = {"A": "angry", "S": "sad", "H": "happy", "U": "surprise", "F": "fear", "D": "disgust", "C": "contempt",
             "N": "neutral", "O": "other", "X": "no_agreement"}
 UNKNOWN_SPEAKERS = ("", "Unknown")
 
 
-def label_file(root: Path) -> Path:
-    """The consensus labels CSV under ``root``, under either of its published names."""
-    for name in LABEL_FILES:
-        if (root / name).is_file():
-            return root / name
-    return require(root / LABEL_FILES[0], "the consensus labels CSV", LAYOUT)
-
-
 def read(root: Path, params: CorpusParams) -> Catalogue:
     """Valence (``EmoVal``, 1-7) or consensus emotion (``EmoClass``) per file, speaker ``SpkrID``, partition ``Split_Set``."""
-    labels_path = label_file(root)
+    labels_path = require(root / "Labels" / "labels_consensus.csv", "the consensus labels CSV", LAYOUT,
+                          "labels_concensus.csv")
     audio_dir = require(root / "Audios", "the folder of WAV files", LAYOUT)
     table = pd.read_csv(labels_path, dtype=str, keep_default_na=False)
     absent = [column for column in COLUMNS if column not in table.columns]

@@ -18,12 +18,7 @@ ACTORS = range(1, 25)
 def read(root: Path, params: CorpusParams) -> Catalogue:
     """Emotion and actor from the file name; the actor must match an ``Actor_NN`` folder holding it."""
     catalogue = CatalogueBuilder("emotion")
-    for path in audio_files(root):
-        name = FILE_NAME.match(path.stem)
-        if not name:
-            catalogue.problem(path, "unlabelled_file", "file name is not seven two-digit fields "
-                              "(modality-channel-emotion-intensity-statement-repetition-actor)")
-            continue
+    for path, name in catalogue.named_files(audio_files(root), FILE_NAME, "seven two-digit fields (modality-channel-emotion-intensity-statement-repetition-actor)"):
         actor = f"Actor_{name['actor']}"
         if int(name["actor"]) not in ACTORS:
             catalogue.problem(path, "unknown_speaker", f"actor {name['actor']} is not one of 01-24")

@@ -19,11 +19,7 @@ EMOTIONS = {"angry": "angry", "disgust": "disgust", "fear": "fear", "happy": "ha
 def read(root: Path, params: CorpusParams) -> Catalogue:
     """Speaker and emotion from ``<speaker>_<word>_<emotion>.wav``, checked against a ``<speaker>_<emotion>`` folder."""
     catalogue = CatalogueBuilder("emotion")
-    for path in audio_files(root):
-        name = FILE_NAME.match(path.stem)
-        if not name:
-            catalogue.problem(path, "unlabelled_file", "file name is not <speaker>_<word>_<emotion>")
-            continue
+    for path, name in catalogue.named_files(audio_files(root), FILE_NAME, "<speaker>_<word>_<emotion>"):
         speaker, emotion = name["speaker"].upper(), EMOTIONS.get(name["emotion"].lower())
         if speaker not in SPEAKERS:
             catalogue.problem(path, "unknown_speaker", f"speaker {name['speaker']!r} is not one of {', '.join(SPEAKERS)}")
