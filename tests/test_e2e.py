@@ -175,11 +175,10 @@ def test_dvc_repro_on_a_crema_d_tree_tracked_with_dvc_add_plus_unlabelled_clips(
     for i in range(3):
         trees.clip(path / f"data/corpora/esc_us/{i}.ogg", 44100, seconds=4.0, seed=100 + i, fmt="OGG")
     project.dvc("add", "data/corpora/crema_d", "data/corpora/esc_us")
-    update_params(path / "params.yaml", {"corpus": {"source": "crema_d", "path": "data/corpora/crema_d",
-                                                    "unlabelled_path": "data/corpora/esc_us"}})
     project.run("git", "add", "-A")
     project.run("git", "commit", "-qm", "CREMA-D fixture")
-    project.dvc("repro")
+    project.dvc("exp", "run", "-S", "corpus.source=crema_d", "-S", "corpus.path=data/corpora/crema_d",
+                "-S", "corpus.unlabelled_path=data/corpora/esc_us")
 
     manifest = pd.read_csv(path / "data/manifest.csv")
     assert manifest["label"].value_counts().to_dict() == {"negative": 48, "neutral": 12, "positive": 12}
