@@ -10,24 +10,18 @@ import time
 from functools import partial
 
 from fewlabels.features.extract import class_names, extract
-from fewlabels.features.handcrafted import mid_term_features
-from fewlabels.features.spectrogram import scaled_spectrogram
+from fewlabels.features.handcrafted import handcrafted_featurizer
+from fewlabels.features.spectrogram import spectrogram_featurizer
 from fewlabels.manifest import read_manifest
 from fewlabels.params import load_params
 
 
 def main() -> None:
     params = load_params()
-    audio, spec, hand = params.audio, params.spectrogram, params.handcrafted
+    audio = params.audio
     rows = read_manifest("data/splits/labelled.csv")
     minutes = rows["duration_s"].sum() / 60
-    featurizers = {
-        "spectrograms": partial(scaled_spectrogram, sample_rate=audio.sample_rate, window_s=spec.window_s,
-                                scale=spec.scale, db_floor=spec.db_floor),
-        "handcrafted": partial(mid_term_features, sample_rate=audio.sample_rate, mid_window_s=hand.mid_window_s,
-                               mid_step_s=hand.mid_step_s, short_window_s=hand.short_window_s,
-                               short_step_s=hand.short_step_s),
-    }
+    featurizers = {"spectrograms": spectrogram_featurizer(params), "handcrafted": handcrafted_featurizer(params)}
     print(f"{len(rows)} utterances, {minutes:.1f} min of audio, {os.cpu_count()} cores")
     print(f"{'stage':>13} {'cores':>5} {'s':>7} {'s / min audio':>14} {'ms / chunk':>11}")
     for name, featurize in featurizers.items():

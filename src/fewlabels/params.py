@@ -95,6 +95,7 @@ class SpectrogramParams:
     window_s: float  # window = step, seconds
     scale: Literal["db", "linear"]  # how magnitudes are mapped into [0, 1]
     db_floor: float  # dB mapped to 0 by the db scale (0 dB maps to 1)
+    backend: Literal["fast", "pyaudioanalysis"]  # the same numbers; fast is vectorised NumPy
 
 
 @dataclass(frozen=True)
@@ -103,6 +104,7 @@ class HandcraftedParams:
     mid_step_s: float
     short_window_s: float
     short_step_s: float
+    backend: Literal["fast", "pyaudioanalysis"]  # the same numbers; fast is vectorised NumPy
 
 
 @dataclass(frozen=True)

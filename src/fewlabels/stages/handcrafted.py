@@ -1,9 +1,8 @@
 """handcrafted stage: the 136 pyAudioAnalysis mid-term features per chunk of the labelled and test splits."""
-from functools import partial
 from pathlib import Path
 
 from fewlabels.features.extract import class_names, extract
-from fewlabels.features.handcrafted import FEATURE_NAMES, mid_term_features
+from fewlabels.features.handcrafted import FEATURE_NAMES, handcrafted_featurizer
 from fewlabels.io import write_pickle
 from fewlabels.manifest import read_manifest
 from fewlabels.params import load_params
@@ -15,12 +14,10 @@ SPLITS = ("labelled", "test")
 
 def main() -> None:
     params = load_params()
-    audio, hand = params.audio, params.handcrafted
+    audio = params.audio
     rows = {name: read_manifest(SPLITS_DIR / f"{name}.csv") for name in SPLITS}
     classes = class_names(*rows.values())
-    featurize = partial(mid_term_features, sample_rate=audio.sample_rate, mid_window_s=hand.mid_window_s,
-                        mid_step_s=hand.mid_step_s, short_window_s=hand.short_window_s,
-                        short_step_s=hand.short_step_s)
+    featurize = handcrafted_featurizer(params)
     for name in SPLITS:
         artifact, _ = extract(rows[name], classes, featurize, sample_rate=audio.sample_rate,
                               min_signal=audio.min_signal, short_signals=audio.short_signals,

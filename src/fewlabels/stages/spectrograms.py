@@ -1,9 +1,8 @@
 """spectrograms stage: a scaled spectrogram per fixed-size chunk of every split, and the data counts."""
-from functools import partial
 from pathlib import Path
 
 from fewlabels.features.extract import class_names, extract
-from fewlabels.features.spectrogram import scaled_spectrogram
+from fewlabels.features.spectrogram import spectrogram_featurizer
 from fewlabels.io import write_json, write_pickle
 from fewlabels.manifest import read_manifest
 from fewlabels.params import load_params
@@ -16,11 +15,10 @@ SPLITS = ("labelled", "test", "unlabelled")
 
 def main() -> None:
     params = load_params()
-    audio, spec = params.audio, params.spectrogram
+    audio = params.audio
     rows = {name: read_manifest(SPLITS_DIR / f"{name}.csv") for name in SPLITS}
     classes = class_names(rows["labelled"], rows["test"])
-    featurize = partial(scaled_spectrogram, sample_rate=audio.sample_rate, window_s=spec.window_s,
-                        scale=spec.scale, db_floor=spec.db_floor)
+    featurize = spectrogram_featurizer(params)
     counts = {}
     for name in SPLITS:
         artifact, counts[name] = extract(rows[name], classes, featurize, sample_rate=audio.sample_rate,
