@@ -21,6 +21,11 @@ N_MFCC = 13
 A0_HZ = 27.5  # chroma note 0
 
 
+def _read_only(table: np.ndarray) -> np.ndarray:
+    table.flags.writeable = False
+    return table
+
+
 def _mfcc_edges_hz() -> np.ndarray:
     """Edges of pyAudioAnalysis' 40 triangular MFCC filters in Hz (42,): 13 linear, then 29 log-spaced."""
     edges = np.zeros(42)
@@ -124,12 +129,12 @@ def block_matrix(length: int) -> np.ndarray:
     return _read_only(table)
 
 
-def block_sums(squares: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+def block_sums(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Sums of 10 equal blocks of each row (n_rows, length), (n_rows, 10), and of each whole row, (n_rows,).
 
     One matrix product: it sums small blocks faster than a reshape does.
     """
-    sums = squares @ block_matrix(squares.shape[1])
+    sums = values @ block_matrix(values.shape[1])
     return sums[:, :N_BLOCKS], sums[:, N_BLOCKS]
 
 
@@ -141,8 +146,15 @@ def block_entropy(blocks: np.ndarray, totals: np.ndarray) -> np.ndarray:
 
 
 def energy_and_entropy(frames: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Mean square of each frame (n_frames, window), and its :func:`block_entropy`; 2 x (n_frames,)."""
-    blocks, totals = block_sums(frames * frames)
+    """Mean square of each frame (n_frames, window), and its :func:`block_entropy`; 2 x (n_frames,).
+
+    The squares are summed block by block without being stored.
+    """
+    block_length = frames.shape[1] // N_BLOCKS
+    head = frames[:, :block_length * N_BLOCKS].reshape(len(frames), N_BLOCKS, block_length)
+    tail = frames[:, block_length * N_BLOCKS:]
+    blocks = np.einsum("ijk,ijk->ij", head, head)
+    totals = np.add.reduce(blocks, axis=1) + np.einsum("ij,ij->i", tail, tail)
     return totals / frames.shape[1], block_entropy(blocks, totals)
 
 
@@ -154,7 +166,8 @@ def frequency_powers(sample_rate: int, num_fft: int) -> np.ndarray:
     return _read_only(np.column_stack([bin_hz, bin_hz**2]))
 
 
-def spectral_centroid_spread(magnitudes: np.ndarray, totals: np.ndarray, sample_rate: int) -> tuple[np.ndarray, np.ndarray]:
+def spectral_centroid_spread(magnitudes: np.ndarray, totals: np.ndarray,
+                             sample_rate: int) -> tuple[np.ndarray, np.ndarray]:
     """Centroid and spread of each spectrum (n_frames, num_fft) with its sum (n_frames,), as fractions of
     sample_rate / 2; 2 x (n_frames,).
 
@@ -171,13 +184,17 @@ def spectral_centroid_spread(magnitudes: np.ndarray, totals: np.ndarray, sample_
     return centroid / (sample_rate / 2.0), np.sqrt(variance) / (sample_rate / 2.0)
 
 
-def spectral_flux(magnitudes: np.ndarray, totals: np.ndarray) -> np.ndarray:
-    """Squared change of each spectrum (n_frames, num_fft), as shares of its sum (n_frames,), from the previous
-    one; (n_frames,). The first frame is compared with itself, so its flux is 0.
+def spectral_flux(magnitudes: np.ndarray, totals: np.ndarray, power_totals: np.ndarray) -> np.ndarray:
+    """Squared change of each spectrum (n_frames, num_fft), as shares of its sum ``totals`` (n_frames,), from the
+    previous one; (n_frames,). The first frame is compared with itself, so its flux is 0.
+
+    Expanded as sum a_t^2 + sum a_(t-1)^2 - 2 a_t . a_(t-1) from the sums of squares ``power_totals``
+    (n_frames,): no temporaries, and a rounding error near 1e-16 of the shares' squares.
     """
-    shares = magnitudes / (totals + magnitudes.shape[1] * EPS)[:, None]  # pyAudioAnalysis: sum(magnitudes + eps)
-    change = shares[1:] - shares[:-1]
-    return np.concatenate([[0.0], np.einsum("ij,ij->i", change, change)])
+    sums = totals + magnitudes.shape[1] * EPS  # pyAudioAnalysis: sum(magnitudes + eps)
+    squares = power_totals / (sums * sums)
+    products = np.einsum("ij,ij->i", magnitudes[1:], magnitudes[:-1]) / (sums[1:] * sums[:-1])
+    return np.concatenate([[0.0], np.maximum(squares[1:] + squares[:-1] - 2 * products, 0.0)])
 
 
 def spectral_rolloff(power: np.ndarray) -> np.ndarray:
@@ -189,11 +206,6 @@ def spectral_rolloff(power: np.ndarray) -> np.ndarray:
     threshold = ROLLOFF_FRACTION * cumulative[:, -1:]
     cumulative += EPS
     return (cumulative > threshold).argmax(axis=1) / float(power.shape[1])
-
-
-def _read_only(table: np.ndarray) -> np.ndarray:
-    table.flags.writeable = False
-    return table
 
 
 @lru_cache
@@ -278,7 +290,7 @@ def feature_extraction(signal: np.ndarray, sample_rate: int, window: int, step: 
     features[:, 0] = np.where(np.isnan(features[:, 1]), np.nan, zero_crossing_rate(frames))  # NaN frames: NaN
     features[:, 3], features[:, 4] = spectral_centroid_spread(spectra, spectra_totals, sample_rate)
     features[:, 5] = block_entropy(power_blocks, power_totals)
-    features[:, 6] = spectral_flux(spectra, spectra_totals)
+    features[:, 6] = spectral_flux(spectra, spectra_totals, power_totals)
     features[:, 7] = spectral_rolloff(power)
     features[:, 8:21] = mfcc(spectra, sample_rate)
     features[:, 21:34] = chroma(power, power_totals, sample_rate)

@@ -18,7 +18,8 @@ ACTORS = range(1, 25)
 def read(root: Path, params: CorpusParams) -> Catalogue:
     """Emotion and actor from the file name; the actor must match an ``Actor_NN`` folder holding it."""
     catalogue = CatalogueBuilder("emotion")
-    for path, name in catalogue.named_files(audio_files(root), FILE_NAME, "seven two-digit fields (modality-channel-emotion-intensity-statement-repetition-actor)"):
+    scheme = "seven two-digit fields (modality-channel-emotion-intensity-statement-repetition-actor)"
+    for path, name in catalogue.named_files(audio_files(root), FILE_NAME, scheme):
         actor = f"Actor_{name['actor']}"
         if int(name["actor"]) not in ACTORS:
             catalogue.problem(path, "unknown_speaker", f"actor {name['actor']} is not one of 01-24")
