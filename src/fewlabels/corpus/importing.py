@@ -15,7 +15,7 @@ import pandas as pd
 from fewlabels.audio import AudioError
 from fewlabels.corpus.importers import IMPORTERS
 from fewlabels.corpus.labels import check_emotion_table, check_valence_edges, map_labels
-from fewlabels.corpus.layout import PROBLEM_COLUMNS, CorpusError, audio_files
+from fewlabels.corpus.layout import PROBLEM_COLUMNS, Catalogue, CorpusError, audio_files
 from fewlabels.manifest import COLUMNS, probe_files
 from fewlabels.params import CorpusParams
 
@@ -37,6 +37,28 @@ def import_corpus(params: CorpusParams, n_jobs: int = -1) -> Imported:
     check_paths(params.source, root, extra_root)
     check_emotion_table(params.emotions)
     catalogue = IMPORTERS[params.source].read(root, params)
+    labelled, problems, excluded = labelled_entries(catalogue, params)
+    enforce(problems, params.on_bad_input, "corpus.on_bad_input")
+    rows = pd.concat([labelled, unlabelled_clips(extra_root)], ignore_index=True)
+    repeated = rows["utterance"][rows["utterance"].duplicated()]
+    if len(repeated):
+        raise CorpusError(f"utterance ids must be unique; repeated: {', '.join(repeated.unique()[:5])}")
+    rows, unreadable = decoded(rows, n_jobs)
+    enforce(unreadable, params.on_bad_input, "corpus.on_bad_input")
+    odd, odd_rows, formats = odd_formats(rows)
+    enforce(odd_rows, params.on_odd_format, "corpus.on_odd_format", remedy="skip or convert")
+    report = [problems.assign(action="skipped"), excluded, unreadable.assign(action="skipped"),
+              odd_rows.assign(action="converted" if params.on_odd_format == "convert" else "skipped")]
+    if params.on_odd_format == "skip":
+        rows = rows[~odd]
+    return Imported(rows[COLUMNS].reset_index(drop=True),
+                    pd.concat(report, ignore_index=True).reindex(columns=REPORT_COLUMNS).fillna({"source_label": ""}),
+                    formats)
+
+
+def labelled_entries(catalogue: Catalogue, params: CorpusParams) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    """The entries whose label maps to a class, with it; the problems (the importer's and bad labels);
+    and the report rows of the entries the emotion table excludes."""
     edges = None
     if catalogue.label_kind == "valence":
         if params.source not in params.valence_edges:
@@ -48,43 +70,38 @@ def import_corpus(params: CorpusParams, n_jobs: int = -1) -> Imported:
     bad_labels = entries[bad].assign(kind="bad_label", reason=[
         f"valence {value!r} is missing or outside [{edges[0]}, {edges[-1]}]" for value in entries.loc[bad, "source_label"]])
     problems = pd.concat([catalogue.problems, bad_labels[PROBLEM_COLUMNS]], ignore_index=True)
-    enforce(problems, params.on_bad_input, "corpus.on_bad_input")
-    report = [problems.assign(action="skipped"),
-              entries[excluded].assign(kind="excluded_label", action="excluded",
-                                       reason=[f"corpus.emotions maps {value} to nothing"
-                                               for value in entries.loc[excluded, "source_label"]])]
-    labelled = entries[~bad & ~excluded].assign(label=label[~bad & ~excluded])
-    rows = pd.concat([labelled, unlabelled_clips(extra_root)], ignore_index=True)
-    repeated = rows["utterance"][rows["utterance"].duplicated()]
-    if len(repeated):
-        raise CorpusError(f"utterance ids must be unique; repeated: {', '.join(repeated.unique()[:5])}")
+    excluded_rows = entries[excluded].assign(kind="excluded_label", action="excluded", reason=[
+        f"corpus.emotions maps {value} to nothing" for value in entries.loc[excluded, "source_label"]])
+    keep = ~bad & ~excluded
+    return entries[keep].assign(label=label[keep]), problems, excluded_rows
 
+
+def decoded(rows: pd.DataFrame, n_jobs: int) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """``rows`` whose audio decodes, with duration_s, sample_rate, channels and md5; and the others as
+    ``unreadable_audio`` problems."""
     probed = probe_files(rows["path"].tolist(), n_jobs=n_jobs)
     unreadable = pd.Series([isinstance(result, AudioError) for result in probed], index=rows.index)
-    unreadable_rows = pd.DataFrame({"path": rows.loc[unreadable, "path"], "kind": "unreadable_audio",
-                                    "reason": [r.reason for r in probed if isinstance(r, AudioError)]})
-    enforce(unreadable_rows, params.on_bad_input, "corpus.on_bad_input")
-    report.append(unreadable_rows.assign(action="skipped"))
+    problems = pd.DataFrame({"path": rows.loc[unreadable, "path"], "kind": "unreadable_audio",
+                             "reason": [r.reason for r in probed if isinstance(r, AudioError)]})
     good = [result for result in probed if not isinstance(result, AudioError)]
     rows = rows[~unreadable].assign(
         duration_s=[round(info.duration_s, 4) for info, _ in good], sample_rate=[info.sample_rate for info, _ in good],
         channels=[info.channels for info, _ in good], md5=[md5 for _, md5 in good]).reset_index(drop=True)
+    return rows, problems
 
+
+def odd_formats(rows: pd.DataFrame) -> tuple[pd.Series, pd.DataFrame, dict[str, int]]:
+    """Which labelled rows have a sample rate or channel count other than the most common one, as a mask
+    and as ``odd_format`` problems, and the count of files per format ("16000 Hz, 1 channel")."""
     names = pd.Series([format_name(rate, channels) for rate, channels in zip(rows["sample_rate"], rows["channels"])],
                       index=rows.index, dtype=object)
     corpus_rows = rows["label"].notna()
     formats = names[corpus_rows].value_counts()
     formats = formats.iloc[sorted(range(len(formats)), key=lambda i: (-formats.iloc[i], formats.index[i]))]
     odd = corpus_rows & (names != (formats.index[0] if len(formats) else ""))
-    odd_rows = pd.DataFrame({"path": rows.loc[odd, "path"], "kind": "odd_format", "reason": [
+    problems = pd.DataFrame({"path": rows.loc[odd, "path"], "kind": "odd_format", "reason": [
         f"{name}, while {formats.iloc[0]} of {corpus_rows.sum()} files are {formats.index[0]}" for name in names[odd]]})
-    enforce(odd_rows, params.on_odd_format, "corpus.on_odd_format", remedy="skip or convert")
-    report.append(odd_rows.assign(action="converted" if params.on_odd_format == "convert" else "skipped"))
-    if params.on_odd_format == "skip":
-        rows = rows[~odd]
-    return Imported(rows[COLUMNS].reset_index(drop=True),
-                    pd.concat(report, ignore_index=True).reindex(columns=REPORT_COLUMNS).fillna({"source_label": ""}),
-                    {str(name): int(n) for name, n in formats.sort_index().items()})
+    return odd, problems, {str(name): int(n) for name, n in formats.sort_index().items()}
 
 
 def check_paths(source: str, root: Path, extra_root: Path) -> None:
