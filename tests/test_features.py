@@ -7,7 +7,8 @@ from pyAudioAnalysis import MidTermFeatures, ShortTermFeatures
 
 from fewlabels.features import FeatureError
 from fewlabels.features.handcrafted import FEATURE_NAMES, mid_term_features
-from fewlabels.features.spectrogram import scale_spectrogram, spectrogram, window_samples
+from fewlabels.features.fast import window_samples
+from fewlabels.features.spectrogram import scale_spectrogram, spectrogram
 
 RNG = np.random.default_rng(0)
 CLIP = RNG.normal(0, 3000, 70_000) + 8000 * np.sin(np.arange(70_000) * 0.07)

@@ -113,9 +113,9 @@ def test_folder_takes_class_folders_and_speakers_by_regex(params, tmp_path):
 
 def test_folder_speaker_regex_is_checked(params, tmp_path):
     trees.folder(tmp_path / "corpus")
-    with pytest.raises(CorpusError, match="has no group named speaker"):
+    with pytest.raises(ValueError, match="has no group named speaker"):  # checked by params
         run(params, source="folder", folder_speaker="spk[0-9]")
-    with pytest.raises(CorpusError, match="is not a regular expression"):
+    with pytest.raises(ValueError, match="is not a regular expression"):
         run(params, source="folder", folder_speaker="(?P<speaker>")
 
 
@@ -289,7 +289,7 @@ def test_valence_edges_decide_the_classes(params, tmp_path):
     edges = {**params.valence_edges, "msp_podcast": [1.0, 2.5, 4.5, 7.0]}
     assert run(params, source="msp_podcast", valence_edges=edges).manifest["label"].tolist() == [
         "neutral", "neutral", "positive", "positive"]
-    with pytest.raises(ValueError, match=r"valence_edges\.msp_podcast must be four increasing numbers"):
+    with pytest.raises(ValueError, match=r"msp_podcast must be four increasing numbers"):
         run(params, source="msp_podcast", valence_edges={**edges, "msp_podcast": [1.0, 5.0, 4.0, 7.0]})
 
 
@@ -298,7 +298,7 @@ def test_the_emotion_table_is_checked_and_decides_what_is_excluded(params, tmp_p
     with pytest.raises(ValueError, match=r"unknown emotion 'angyr' \(did you mean angry\?\)"):
         run(params, source="tess", emotions={**params.emotions, "angyr": "negative"})
     without_calm = {k: v for k, v in params.emotions.items() if k != "calm"}
-    with pytest.raises(ValueError, match="corpus.emotions has no entry for calm"):
+    with pytest.raises(ValueError, match="no entry for calm"):
         run(params, source="tess", emotions=without_calm)
     imported = run(params, source="tess", emotions={**params.emotions, "disgust": None, "fear": "fearful"})
     assert set(imported.manifest["label"]) == {"negative", "neutral", "positive", "fearful"}

@@ -21,7 +21,7 @@ def test_the_shipped_params_load():
     assert params.corpus.emotions["surprise"] is None and params.split.partitions is None
 
 
-@pytest.mark.parametrize("written", ["1e-05", "1E-5", "2.5e+3", ".5"])
+@pytest.mark.parametrize("written", ["1e-05", "1E-5", "2.5e+0", ".5"])
 def test_floats_in_exponent_notation_are_floats(params_file, written):
     params_file.write_text(re.sub(r"jitter: .*", f"jitter: {written}", params_file.read_text()))
     assert load_params(params_file).corpus.synthetic.jitter == float(written)
@@ -44,9 +44,9 @@ def test_unknown_key_is_named_with_a_suggestion(params_file):
 
 def test_unknown_nested_key_and_section_are_named(params_file):
     update_params(params_file, {"corpus": {"synthetic": {"valence_shift": {"tempo": 2.0}}}})
-    with pytest.raises(ParamsError, match=r"corpus\.synthetic\.valence_shift\.tempo"):
+    with pytest.raises(ParamsError, match=r"unknown param corpus\.synthetic\.valence_shift\.tempo; known: pitch"):
         load_params(params_file)
-    params_file.write_text(params_file.read_text() + "\ntraining:\n  epochs: 3\n")
+    params_file.write_text((ROOT / "params.yaml").read_text() + "\ntraining:\n  epochs: 3\n")
     with pytest.raises(ParamsError, match="unknown param training"):
         load_params(params_file)
 
@@ -68,6 +68,32 @@ def test_missing_key_is_named(params_file):
     ("corpus", "emotions", {"angry": 3}, r"corpus\.emotions\.angry must be str, got int"),
     ("split", "partitions", {"test": "Test1"}, r"split\.partitions\.test must be a list"),
     ("split", "test_per_class", None, r"split\.test_per_class must be int, got NoneType"),
+    ("autoencoder", "batch_size", 0, r"autoencoder\.batch_size must be at least 1, got 0"),
+    ("autoencoder", "max_epochs", 0, r"autoencoder\.max_epochs must be at least 1, got 0"),
+    ("autoencoder", "learning_rate", -0.001, r"autoencoder\.learning_rate must be greater than 0, got -0\.001"),
+    ("autoencoder", "dropout", 1.0, r"autoencoder\.dropout must be less than 1, got 1\.0"),
+    ("autoencoder", "validation_split", 0, r"autoencoder\.validation_split must be greater than 0, got 0"),
+    ("autoencoder", "patience", -1, r"autoencoder\.patience must be at least 0"),
+    ("autoencoder", "latent_dim", True, r"autoencoder\.latent_dim must be int, got bool"),
+    ("experiment", "classifiers", {}, r"experiment\.classifiers must hold at least 1 entry"),
+    ("experiment", "repeats", 0, r"experiment\.repeats must be at least 1"),
+    ("experiment", "fraction_step", 1.5, r"experiment\.fraction_step must be at most 1"),
+    ("split", "labelled_per_class", 0, r"split\.labelled_per_class must be at least 1"),
+    ("split", "unlabelled_per_class", -3, r"split\.unlabelled_per_class must be at least 1"),
+    ("split", "partitions", {"train": ["Train"]}, r"split\.partitions: unknown split 'train'"),
+    ("audio", "min_signal", 0, r"audio\.min_signal must be at least 1"),
+    ("audio", "sample_rate", "8k", r"audio\.sample_rate must be int, got str '8k'"),
+    ("spectrogram", "db_floor", 10.0, r"spectrogram\.db_floor must be less than 0"),
+    ("spectrogram", "window_s", 0.0501, r"spectrogram\.window_s: a window of 0\.0501 s at 8000 Hz is 400\.8 samples"),
+    ("handcrafted", "short_window_s", 0.02, r"chroma needs a short-term window of at least 174 samples"),
+    ("corpus", "synthetic", {"snr_db_min": 40.0}, r"corpus\.synthetic: snr_db_min \(40\.0\) exceeds snr_db_max"),
+    ("corpus", "synthetic", {"short_fraction": 1.5}, r"corpus\.synthetic\.short_fraction must be at most 1"),
+    ("corpus", "synthetic", {"utterances_per_speaker": 2}, r"corpus\.synthetic\.utterances_per_speaker must be at least 3"),
+    ("corpus", "valence_edges", {"msp_podcast": [1, 5, 3, 7]}, r"corpus\.valence_edges: msp_podcast must be four increasing"),
+    ("corpus", "emotions", {"angri": "negative"}, r"corpus\.emotions: unknown emotion 'angri' \(did you mean angry\?\)"),
+    ("corpus", "folder_speaker", "^(?P<spk>.+)_", r"corpus\.folder_speaker: .* has no group named speaker"),
+    ("corpus", "unlabelled_speaker", "(", r"corpus\.unlabelled_speaker: '\(' is not a regular expression"),
+    ("corpus", "unknown_speaker", "guess", r"corpus\.unknown_speaker must be one of \['podcast', 'skip', 'error'\]"),
 ])
 def test_mistyped_values_are_named(params_file, section, key, value, message):
     update_params(params_file, {section: {key: value}})
@@ -85,3 +111,54 @@ def test_optional_value_accepts_null_and_int(params_file):
 def test_partitions_accept_null_and_a_mapping_of_lists(params_file):
     update_params(params_file, {"split": {"partitions": {"labelled": ["Train"], "test": ["Test1"]}}})
     assert load_params(params_file).split.partitions == {"labelled": ["Train"], "test": ["Test1"]}
+
+
+def test_every_emotion_needs_an_entry(params_file):
+    text = params_file.read_text()
+    params_file.write_text(re.sub(r"\n    boredom: .*", "", text))
+    with pytest.raises(ParamsError, match=r"corpus\.emotions: no entry for boredom"):
+        load_params(params_file)
+
+
+@pytest.mark.parametrize("classifiers, message", [
+    ({"kNN": {"n_neighbors": 0}}, r"experiment\.classifiers: kNN: The 'n_neighbors' parameter of KNeighborsClassifier"),
+    ({"SVM": {"kernal": "rbf"}}, r"experiment\.classifiers: SVM: .*unexpected keyword argument 'kernal'"),
+    ({"RandomForrest": {}}, r"experiment\.classifiers: unknown classifier 'RandomForrest' \(did you mean RandomForest\?\)"),
+    ({"AdaBoost": {"n_estimators": "ten"}}, r"experiment\.classifiers: AdaBoost: The 'n_estimators' parameter"),
+])
+def test_classifier_keyword_arguments_are_checked_before_any_stage_runs(params_file, classifiers, message):
+    params_file.write_text(re.sub(r"  classifiers:.*?\n  fraction_step", "  classifiers: {}\n  fraction_step",
+                                  params_file.read_text(), flags=re.S))
+    update_params(params_file, {"experiment": {"classifiers": classifiers}})
+    with pytest.raises(ParamsError, match=message):
+        load_params(params_file)
+
+
+def test_an_architecture_that_cannot_encode_the_spectrogram_is_refused_with_what_fits(params_file):
+    """EmoDB's short utterances: 1.5 s chunks at 8 kHz give (29, 200) spectrograms, too small for AE3."""
+    update_params(params_file, {"audio": {"min_signal": 12000}})
+    with pytest.raises(ParamsError) as caught:
+        load_params(params_file)
+    message = str(caught.value)
+    assert "autoencoder.architecture AE3 cannot encode spectrograms of shape (29, 200)" in message
+    assert "it needs at least 36 frames and 36 bins" in message
+    assert "raise audio.min_signal to at least 14800 samples, or set autoencoder.architecture to AE1 or AE2 or AE4" in message
+    update_params(params_file, {"audio": {"min_signal": 14800}})
+    assert load_params(params_file).audio.min_signal == 14800  # (36, 200) fits AE3
+    update_params(params_file, {"audio": {"min_signal": 14799}})
+    with pytest.raises(ParamsError, match=r"shape \(35, 200\)"):
+        load_params(params_file)
+    update_params(params_file, {"audio": {"min_signal": 12000}, "autoencoder": {"architecture": "AE1"}})
+    assert load_params(params_file).autoencoder.architecture == "AE1"
+
+
+def test_a_chunk_without_a_spectrogram_frame_is_refused(params_file):
+    update_params(params_file, {"audio": {"min_signal": 700}})
+    with pytest.raises(ParamsError, match=r"audio\.min_signal 700 holds no spectrogram frame: it must be at least 800"):
+        load_params(params_file)
+
+
+def test_several_problems_are_counted(params_file):
+    update_params(params_file, {"autoencoder": {"batch_size": 0, "max_epochs": 0}})
+    with pytest.raises(ParamsError, match=r"batch_size must be at least 1, got 0 \(1 more problem\(s\) after this one\)"):
+        load_params(params_file)

@@ -6,15 +6,20 @@ import numpy as np
 import soundfile
 from scipy.signal import resample_poly
 
+from fewlabels.errors import FewlabelsError
+
 PCM16_SCALE = 2.0**15  # samples are returned on the 16-bit integer scale, as pyAudioAnalysis expects
 
 
-class AudioError(ValueError):
+class AudioError(FewlabelsError):
     """An audio file is missing, empty, unreadable or not audio."""
 
     def __init__(self, path: str | Path, reason: str):
         super().__init__(f"{path}: {reason}")
         self.path, self.reason = str(path), reason
+
+    def __reduce__(self):  # rebuilt from (path, reason) when it crosses a process boundary (joblib workers)
+        return type(self), (self.path, self.reason)
 
 
 @dataclass(frozen=True)

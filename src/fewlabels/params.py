@@ -1,23 +1,31 @@
-"""Typed, strict view of ``params.yaml``: one frozen dataclass per section.
+"""Typed, validated view of ``params.yaml``: one pydantic dataclass per section.
 
-Every key must be present and of its declared type; an unknown key is an error that
-names it (with a close match when there is one). Floats in any YAML notation
-(``1e-05`` as written by ``dvc exp run -S``) are read as floats.
+Every key must be present and of its declared type (an int is accepted where a float is
+declared, never a bool or a string for a number); every number has a range; an unknown key is
+an error that names it, with a close match when there is one. Floats in any YAML notation
+(``1e-05`` as written by ``dvc exp run -S``) are read as floats. Params that can only fail
+together (the spectrogram shape vs the autoencoder, the hand-crafted windows vs the sample
+rate) are checked here, before any stage runs. Every problem is a :class:`ParamsError` whose
+message names the key, the value and the range or choices.
 """
-import dataclasses
 import difflib
 import re
-import types
-import typing
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Literal
+from typing import Annotated, Any, Literal
 
 import yaml
+from pydantic import ConfigDict, Field, Strict, TypeAdapter, ValidationError, field_validator, model_validator
+from pydantic.dataclasses import dataclass
+
+from fewlabels.autoencoder.families import FAMILIES, can_encode, smallest_axis
+from fewlabels.corpus.labels import EMOTIONS
+from fewlabels.errors import FewlabelsError
+from fewlabels.experiment.classifiers import check_classifier
+from fewlabels.features.fast import check_short_term_window, mid_term_ratios, spectrogram_shape, window_samples
 
 
-class ParamsError(ValueError):
-    """A params.yaml value is missing, unknown or of the wrong type."""
+class ParamsError(FewlabelsError):
+    """A params.yaml value is missing, unknown, of the wrong type, out of range or inconsistent with another."""
 
 
 class _Loader(yaml.SafeLoader):
@@ -34,104 +42,180 @@ _Loader.add_implicit_resolver(
     list("-+0123456789."),
 )
 
+Int = Annotated[int, Strict()]
+Float = Annotated[float, Strict(), Field(allow_inf_nan=False)]
+Str = Annotated[str, Strict()]
+Seed = Annotated[Int, Field(ge=0)]
+Count = Annotated[Int, Field(ge=1)]
+Share = Annotated[Float, Field(ge=0, le=1)]
+Positive = Annotated[Float, Field(gt=0)]
+_CONFIG = ConfigDict(extra="forbid", frozen=True)
 
-@dataclass(frozen=True)
+
+def _speaker_regex(pattern: str | None) -> str | None:
+    """A regex with a group named ``speaker``, or None."""
+    if pattern is None:
+        return None
+    try:
+        compiled = re.compile(pattern)
+    except re.error as error:
+        raise ValueError(f"{pattern!r} is not a regular expression: {error}") from None
+    if "speaker" not in compiled.groupindex:
+        raise ValueError(f"{pattern!r} has no group named speaker, e.g. '^(?P<speaker>[^_]+)_'")
+    return pattern
+
+
+@dataclass(config=_CONFIG)
 class ProsodyShift:
     """Shift of one valence step away from neutral, in eSpeak NG units."""
 
-    pitch: float  # base pitch, 0-99
-    pitch_range: float  # pitch range, 0-99
-    rate: float  # words per minute
-    volume: float  # amplitude, 0-200
+    pitch: Annotated[Float, Field(ge=0, le=99)]  # base pitch, 0-99
+    pitch_range: Annotated[Float, Field(ge=0, le=99)]  # pitch range, 0-99
+    rate: Annotated[Float, Field(ge=0, le=400)]  # words per minute
+    volume: Annotated[Float, Field(ge=0, le=200)]  # amplitude, 0-200
 
 
-@dataclass(frozen=True)
+@dataclass(config=_CONFIG)
 class SyntheticParams:
     """The embedded corpus, written by the synthesise stage."""
 
-    seed: int
-    speakers: int
-    utterances_per_speaker: int
-    short_fraction: float  # share of utterances aimed below 3.75 s
-    snr_db_min: float
-    snr_db_max: float
-    sample_rate: int  # Hz
+    seed: Seed
+    speakers: Count
+    utterances_per_speaker: Annotated[Int, Field(ge=3)]  # at least one per class
+    short_fraction: Share  # share of utterances aimed below 3.75 s
+    snr_db_min: Annotated[Float, Field(ge=-20, le=100)]
+    snr_db_max: Annotated[Float, Field(ge=-20, le=100)]
+    sample_rate: Annotated[Int, Field(ge=4000, le=48000)]  # Hz
     valence_shift: ProsodyShift
-    jitter: float  # per-utterance prosody noise, standard deviation in units of valence_shift
+    jitter: Annotated[Float, Field(ge=0, le=10)]  # per-utterance prosody noise, standard deviation in units of valence_shift
+
+    @model_validator(mode="after")
+    def _snr_order(self):
+        if self.snr_db_min > self.snr_db_max:
+            raise ValueError(f"snr_db_min ({self.snr_db_min}) exceeds snr_db_max ({self.snr_db_max})")
+        return self
 
 
-@dataclass(frozen=True)
+@dataclass(config=_CONFIG)
 class CorpusParams:
-    source: Literal["synthetic", "msp_podcast", "msp_improv", "tess", "ravdess", "crema_d", "esc50", "folder"]
-    path: str  # the corpus in its published layout
-    unlabelled_path: str  # extra unlabelled clips (WAV, FLAC, OGG) that only the unlabelled split uses
+    source: Literal["synthetic", "msp_podcast", "msp_improv", "tess", "ravdess", "crema_d", "emodb", "esc50", "folder"]
+    path: Str  # the corpus in its published layout
+    unlabelled_path: Str  # extra unlabelled clips (WAV, FLAC, OGG) that only the unlabelled split uses
+    unlabelled_speaker: Str | None  # regex (group "speaker") on a clip's path below unlabelled_path; None: first folder
     on_bad_input: Literal["error", "skip"]
-    on_odd_format: Literal["error", "skip", "convert"]  # a file whose rate or channels differ from most files
+    on_odd_format: Literal["error", "skip", "convert"]  # a file whose rate, channels or container differ from most
+    unknown_speaker: Literal["podcast", "skip", "error"]  # msp_podcast: SpkrID Unknown -> podcast id as proxy speaker
     label_from: Literal["valence", "emotion"]  # msp_podcast, msp_improv: dimensional valence or consensus emotion
-    valence_edges: dict[str, list[float]]  # per corpus: [lowest, negative|neutral, neutral|positive, highest]
-    emotions: dict[str, str | None]  # categorical emotion -> class; None: excluded and counted
-    folder_speaker: str  # folder: regex on the file name whose group "speaker" is the speaker id
+    valence_edges: dict[Str, list[Float]]  # per corpus: [lowest, negative|neutral, neutral|positive, highest]
+    emotions: dict[Str, Str | None]  # categorical emotion -> class; None: excluded and counted
+    folder_speaker: Str  # folder: regex on the file name whose group "speaker" is the speaker id
     synthetic: SyntheticParams
 
+    @field_validator("valence_edges")
+    @classmethod
+    def _increasing(cls, table):
+        for source, edges in table.items():
+            if len(edges) != 4 or not all(a < b for a, b in zip(edges, edges[1:])):
+                raise ValueError(f"{source} must be four increasing numbers "
+                                 f"[lowest, negative|neutral, neutral|positive, highest], got {edges}")
+        return table
 
-@dataclass(frozen=True)
+    @field_validator("emotions")
+    @classmethod
+    def _every_emotion(cls, table):
+        for emotion in table:
+            if emotion not in EMOTIONS:
+                close = difflib.get_close_matches(emotion, EMOTIONS, n=1)
+                hint = f" (did you mean {close[0]}?)" if close else ""
+                raise ValueError(f"unknown emotion {emotion!r}{hint}; known: {', '.join(EMOTIONS)}")
+        missing = [emotion for emotion in EMOTIONS if emotion not in table]
+        if missing:
+            raise ValueError(f"no entry for {', '.join(missing)}: map each to a class, or to null to leave it out")
+        return table
+
+    @field_validator("folder_speaker", "unlabelled_speaker")
+    @classmethod
+    def _speaker_regexes(cls, pattern):
+        return _speaker_regex(pattern)
+
+
+SPLIT_NAMES = ("labelled", "test", "unlabelled")
+
+
+@dataclass(config=_CONFIG)
 class SplitParams:
-    seed: int
-    labelled_per_class: int
-    test_per_class: int
-    unlabelled_per_class: int | None  # None: every utterance of the remaining speakers
-    partitions: dict[str, list[str]] | None  # split -> official partitions it draws from; None: any
+    seed: Seed
+    labelled_per_class: Count
+    test_per_class: Count
+    unlabelled_per_class: Count | None  # None: every utterance of the remaining speakers
+    partitions: dict[Str, list[Str]] | None  # split -> official partitions it draws from; None: any
+    exclude_classes: list[Str]  # classes left out of every split (listed and counted in metrics/split.json)
+
+    @field_validator("partitions")
+    @classmethod
+    def _known_splits(cls, partitions):
+        for split in partitions or {}:
+            if split not in SPLIT_NAMES:
+                raise ValueError(f"unknown split {split!r}; expected some of {', '.join(SPLIT_NAMES)}")
+        return partitions
 
 
-@dataclass(frozen=True)
+@dataclass(config=_CONFIG)
 class AudioParams:
-    sample_rate: int  # Hz; every utterance is resampled to it
-    min_signal: int  # chunk length in samples; shorter utterances are dropped or padded
+    sample_rate: Annotated[Int, Field(ge=1000, le=192000)]  # Hz; every utterance is resampled to it
+    min_signal: Count  # chunk length in samples; shorter utterances are dropped or padded
     short_signals: Literal["drop", "pad"]
 
 
-@dataclass(frozen=True)
+@dataclass(config=_CONFIG)
 class SpectrogramParams:
-    window_s: float  # window = step, seconds
+    window_s: Positive  # window = step, seconds
     scale: Literal["db", "linear"]  # how magnitudes are mapped into [0, 1]
-    db_floor: float  # dB mapped to 0 by the db scale (0 dB maps to 1)
+    db_floor: Annotated[Float, Field(lt=0, ge=-300)]  # dB mapped to 0 by the db scale (0 dB maps to 1)
     backend: Literal["fast", "pyaudioanalysis"]  # the same numbers; fast is vectorised NumPy
 
 
-@dataclass(frozen=True)
+@dataclass(config=_CONFIG)
 class HandcraftedParams:
-    mid_window_s: float
-    mid_step_s: float
-    short_window_s: float
-    short_step_s: float
+    mid_window_s: Positive
+    mid_step_s: Positive
+    short_window_s: Positive
+    short_step_s: Positive
     backend: Literal["fast", "pyaudioanalysis"]  # the same numbers; fast is vectorised NumPy
 
 
-@dataclass(frozen=True)
+@dataclass(config=_CONFIG)
 class AutoencoderParams:
     architecture: Literal["AE1", "AE2", "AE3", "AE4"]
-    latent_dim: int
+    latent_dim: Count
     bottleneck_activation: Literal["linear", "relu", "softmax"]
-    dropout: float
-    learning_rate: float
-    batch_size: int
-    max_epochs: int
-    validation_split: float  # share of spectrograms, whole speakers, held out for val_loss
-    min_delta: float  # early stopping: smallest val_loss improvement that counts
-    patience: int  # early stopping: epochs without improvement before stopping
-    seed: int
+    dropout: Annotated[Float, Field(ge=0, lt=1)]
+    learning_rate: Annotated[Float, Field(gt=0, le=10)]
+    batch_size: Count
+    max_epochs: Count
+    validation_split: Annotated[Float, Field(gt=0, lt=1)]  # share of spectrograms, whole speakers, held out for val_loss
+    min_delta: Annotated[Float, Field(ge=0)]  # early stopping: smallest val_loss improvement that counts
+    patience: Annotated[Int, Field(ge=0)]  # early stopping: epochs without improvement before stopping
+    seed: Seed
 
 
-@dataclass(frozen=True)
+@dataclass(config=_CONFIG)
 class ExperimentParams:
-    classifiers: dict[str, dict[str, typing.Any]]  # name -> scikit-learn keyword arguments
-    fraction_step: float  # labelled fractions step, 2 * step, ..., 1
-    repeats: int  # random draws per fraction
+    classifiers: Annotated[dict[Str, dict[Str, Any]], Field(min_length=1)]  # name -> scikit-learn keyword arguments
+    fraction_step: Annotated[Float, Field(gt=0, le=1)]  # labelled fractions step, 2 * step, ..., 1
+    repeats: Count  # random draws per fraction
     unit: Literal["utterance", "chunk"]  # what a test prediction is scored on
-    seed: int
+    seed: Seed
+
+    @field_validator("classifiers")
+    @classmethod
+    def _known_classifiers(cls, classifiers):
+        for name, kwargs in classifiers.items():
+            check_classifier(name, kwargs)
+        return classifiers
 
 
-@dataclass(frozen=True)
+@dataclass(config=_CONFIG)
 class Params:
     corpus: CorpusParams
     split: SplitParams
@@ -141,59 +225,115 @@ class Params:
     autoencoder: AutoencoderParams
     experiment: ExperimentParams
 
+    @model_validator(mode="after")
+    def _consistent(self):
+        check_spectrogram_fits_autoencoder(self)
+        check_handcrafted_windows(self)
+        return self
+
+
+def check_spectrogram_fits_autoencoder(params: Params) -> None:
+    """The spectrogram of one chunk has a frame, and the autoencoder can encode its shape."""
+    audio, architecture = params.audio, params.autoencoder.architecture
+    try:
+        window = window_samples(params.spectrogram.window_s, audio.sample_rate)
+    except ValueError as error:
+        raise ValueError(f"spectrogram.window_s: {error}") from None
+    frames, bins = spectrogram_shape(audio.min_signal, window)
+    if frames < 1:
+        raise ValueError(f"audio.min_signal {audio.min_signal} holds no spectrogram frame: it must be at least "
+                         f"{2 * window} samples (two windows of spectrogram.window_s {params.spectrogram.window_s} s)")
+    if not can_encode((frames, bins), FAMILIES[architecture]):
+        need = smallest_axis(FAMILIES[architecture])
+        fitting = [name for name, family in FAMILIES.items() if can_encode((frames, bins), family)]
+        ways = [f"raise audio.min_signal to at least {(need + 1) * window} samples"] if frames < need else []
+        if bins < need:
+            ways.append(f"raise spectrogram.window_s to at least {2 * need / audio.sample_rate:g} s")
+        if fitting:
+            ways.append(f"set autoencoder.architecture to {' or '.join(fitting)}")
+        raise ValueError(f"autoencoder.architecture {architecture} cannot encode spectrograms of shape "
+                         f"{(frames, bins)} (audio.min_signal {audio.min_signal} at {audio.sample_rate} Hz, "
+                         f"spectrogram.window_s {params.spectrogram.window_s}): it needs at least {need} frames "
+                         f"and {need} bins; {', or '.join(ways)}")
+
+
+def check_handcrafted_windows(params: Params) -> None:
+    """The hand-crafted windows are whole samples that pyAudioAnalysis can compute features on, within a chunk."""
+    hand, rate = params.handcrafted, params.audio.sample_rate
+    try:
+        short_window = window_samples(hand.short_window_s, rate)
+        short_step = window_samples(hand.short_step_s, rate)
+        check_short_term_window(rate, short_window)
+        mid_term_ratios(round(hand.mid_window_s * rate), round(hand.mid_step_s * rate), short_window, short_step)
+    except ValueError as error:
+        raise ValueError(f"handcrafted (audio.sample_rate {rate} Hz): {error}") from None
+    if params.audio.min_signal < short_window:
+        raise ValueError(f"audio.min_signal {params.audio.min_signal} is shorter than the {short_window}-sample "
+                         "handcrafted.short_window_s")
+
+
+_ADAPTER = TypeAdapter(Params)
+
 
 def load_params(path: str | Path = "params.yaml") -> Params:
     """Read and check ``path``; raise :class:`ParamsError` naming the offending key."""
     path = Path(path)
     with path.open() as f:
         raw = yaml.load(f, Loader=_Loader)
-    return _build(Params, raw, prefix="", source=path)
-
-
-def _build(cls, raw, prefix: str, source: Path):
     if not isinstance(raw, dict):
-        raise ParamsError(f"{source}: {prefix.rstrip('.') or 'the file'} must be a mapping, got {raw!r}")
-    fields = {f.name: f for f in dataclasses.fields(cls)}
-    for key in raw:
-        if key not in fields:
-            close = difflib.get_close_matches(str(key), fields, n=1)
-            hint = f" (did you mean {prefix}{close[0]}?)" if close else ""
-            raise ParamsError(f"{source}: unknown param {prefix}{key}{hint}; known: {', '.join(fields)}")
-    missing = [name for name in fields if name not in raw]
-    if missing:
-        raise ParamsError(f"{source}: missing param {', '.join(prefix + m for m in missing)}")
-    hints = typing.get_type_hints(cls)
-    return cls(**{name: _convert(hints[name], raw[name], prefix + name, source) for name in fields})
+        raise ParamsError(f"{path}: the file must be a mapping of sections, got {raw!r}")
+    try:
+        return _ADAPTER.validate_python(raw)
+    except ValidationError as error:
+        problems = sorted(error.errors(), key=lambda problem: problem["type"] != "unexpected_keyword_argument")
+        more = f" ({len(problems) - 1} more problem(s) after this one)" if len(problems) > 1 else ""
+        raise ParamsError(f"{path}: {describe(problems[0])}{more}") from None
 
 
-def _convert(hint, value, key: str, source: Path):
-    if dataclasses.is_dataclass(hint):
-        return _build(hint, value, key + ".", source)
-    origin, args = typing.get_origin(hint), typing.get_args(hint)
-    if origin in (types.UnionType, typing.Union):
-        if value is None and type(None) in args:
-            return None
-        (inner,) = [a for a in args if a is not type(None)]
-        return _convert(inner, value, key, source)
-    if origin is list:
-        if not isinstance(value, list):
-            raise ParamsError(f"{source}: {key} must be a list, got {value!r}")
-        (item_type,) = args
-        return [_convert(item_type, item, f"{key}[{i}]", source) for i, item in enumerate(value)]
-    if origin is dict:
-        if not isinstance(value, dict):
-            raise ParamsError(f"{source}: {key} must be a mapping, got {value!r}")
-        key_type, value_type = args
-        return {_convert(key_type, k, f"{key} key", source): _convert(value_type, v, f"{key}.{k}", source)
-                for k, v in value.items()}
-    if hint is typing.Any:
-        return value
-    if origin is Literal:
-        if value not in args:
-            raise ParamsError(f"{source}: {key} must be one of {list(args)}, got {value!r}")
-        return value
-    if hint is float and isinstance(value, int) and not isinstance(value, bool):
-        return float(value)
-    if type(value) is not hint:
-        raise ParamsError(f"{source}: {key} must be {hint.__name__}, got {type(value).__name__} {value!r}")
-    return value
+_TYPE_NAMES = {"int_type": "int", "float_type": "float", "string_type": "str", "bool_type": "bool",
+               "list_type": "a list", "dict_type": "a mapping", "dataclass_type": "a mapping"}
+_BOUNDS = {"greater_than_equal": ("ge", "at least"), "greater_than": ("gt", "greater than"),
+           "less_than_equal": ("le", "at most"), "less_than": ("lt", "less than")}
+
+
+def _key(loc: tuple) -> str:
+    key = ""
+    for part in loc:
+        key += f"[{part}]" if isinstance(part, int) else f".{part}" if key else str(part)
+    return key
+
+
+def _fields_at(loc: tuple) -> list[str]:
+    """The field names of the section at ``loc`` (names of dataclass fields only)."""
+    fields = Params.__dataclass_fields__
+    for part in loc:
+        fields = getattr(fields[part].type, "__dataclass_fields__", {}) if part in fields else {}
+    return list(fields)
+
+
+def describe(problem: dict) -> str:
+    """One pydantic error as a sentence that names the param: "autoencoder.batch_size must be at least 1, got 0"."""
+    kind, loc, value = problem["type"], problem["loc"], problem.get("input")
+    key = _key(loc)
+    if kind == "unexpected_keyword_argument":
+        known = _fields_at(loc[:-1])
+        close = difflib.get_close_matches(str(loc[-1]), known, n=1)
+        prefix = _key(loc[:-1]) + "." if len(loc) > 1 else ""
+        hint = f" (did you mean {prefix}{close[0]}?)" if close else ""
+        return f"unknown param {key}{hint}; known: {', '.join(known)}"
+    if kind in ("missing", "missing_argument"):
+        return f"missing param {key}"
+    if kind in _TYPE_NAMES:
+        got = value if kind in ("list_type", "dict_type", "dataclass_type") else f"{type(value).__name__} {value!r}"
+        return f"{key} must be {_TYPE_NAMES[kind]}, got {got}"
+    if kind == "literal_error":
+        return f"{key} must be one of [{problem['ctx']['expected'].replace(' or ', ', ')}], got {value!r}"
+    if kind in _BOUNDS:
+        bound, words = _BOUNDS[kind]
+        return f"{key} must be {words} {problem['ctx'][bound]:g}, got {value!r}"
+    if kind == "too_short":
+        return f"{key} must hold at least {problem['ctx']['min_length']} entry, got {value!r}"
+    if kind == "finite_number":
+        return f"{key} must be a finite number, got {value!r}"
+    message = problem["msg"].removeprefix("Value error, ")
+    return f"{key}: {message}" if key else message

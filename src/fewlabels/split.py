@@ -10,11 +10,13 @@ Utterances without a label (clips from ``corpus.unlabelled_path``) all go to the
 import numpy as np
 import pandas as pd
 
+from fewlabels.errors import FewlabelsError
+
 SPLITS = ("labelled", "test", "unlabelled")
 REQUIRE_ALL_CLASSES = ("labelled", "test")
 
 
-class SplitError(ValueError):
+class SplitError(FewlabelsError):
     """The corpus cannot be split as asked."""
 
 

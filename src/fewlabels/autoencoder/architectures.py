@@ -7,38 +7,12 @@ layers with the same kernels and strides, whose ``output_padding`` restores the 
 convolution had before flooring, so any input shape comes back unchanged. The output is a
 sigmoid, for binary cross-entropy against spectrograms in [0, 1].
 """
-from dataclasses import dataclass
-
 import keras
 from keras import layers
 
+from fewlabels.autoencoder.families import FAMILIES, axis_sizes, can_encode, smallest_axis
+
 BOTTLENECK_ACTIVATIONS = ("softmax", "relu", "linear")
-
-
-@dataclass(frozen=True)
-class Conv:
-    filters: int
-    kernel: int
-    stride: int
-
-
-@dataclass(frozen=True)
-class Family:
-    convolutions: tuple[Conv, ...]
-    hidden: tuple[int, ...]  # Dense units between Flatten and the bottleneck
-
-
-FAMILIES = {
-    "AE1": Family((Conv(2, 2, 2), Conv(8, 4, 4), Conv(8, 2, 2)), ()),
-    "AE2": Family((Conv(2, 2, 2), Conv(4, 3, 2), Conv(8, 2, 2), Conv(16, 2, 2)), ()),
-    "AE3": Family((Conv(16, 2, 2), Conv(32, 2, 2), Conv(64, 3, 3), Conv(128, 3, 3)), (256,)),
-    "AE4": Family((Conv(8, 4, 2), Conv(16, 3, 2), Conv(32, 2, 2), Conv(64, 2, 2)), (256,)),
-}
-
-
-def conv_output_size(size: int, conv: Conv) -> int:
-    """Length of one axis after a 'valid' convolution."""
-    return (size - conv.kernel) // conv.stride + 1
 
 
 def build_autoencoder(input_shape: tuple[int, int], architecture: str = "AE3", latent_dim: int = 64,
@@ -58,13 +32,10 @@ def build_autoencoder(input_shape: tuple[int, int], architecture: str = "AE3", l
     if latent_dim < 1:
         raise ValueError(f"autoencoder.latent_dim must be at least 1, got {latent_dim}")
     family = FAMILIES[architecture]
-    sizes = [tuple(input_shape)]  # (frames, bins) before each convolution, then after the last
-    for conv in family.convolutions:
-        after = tuple(conv_output_size(n, conv) for n in sizes[-1])
-        if min(after) < 1:
-            raise ValueError(f"{architecture} cannot encode spectrograms of shape {tuple(input_shape)}: "
-                             f"too small for its convolution {conv}")
-        sizes.append(after)
+    if not can_encode(tuple(input_shape), family):
+        raise ValueError(f"{architecture} cannot encode spectrograms of shape {tuple(input_shape)}: both axes "
+                         f"must be at least {smallest_axis(family)} long")
+    sizes = list(zip(*(axis_sizes(n, family) for n in input_shape)))  # (frames, bins) before each conv, then after
 
     inputs = keras.Input(shape=(*input_shape, 1), name="spectrogram")
     x = inputs

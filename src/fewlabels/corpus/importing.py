@@ -14,7 +14,7 @@ import pandas as pd
 
 from fewlabels.audio import AudioError
 from fewlabels.corpus.importers import IMPORTERS
-from fewlabels.corpus.labels import check_emotion_table, check_valence_edges, map_labels
+from fewlabels.corpus.labels import map_labels
 from fewlabels.corpus.layout import PROBLEM_COLUMNS, Catalogue, CorpusError, audio_files
 from fewlabels.manifest import COLUMNS, probe_files
 from fewlabels.params import CorpusParams
@@ -35,7 +35,6 @@ def import_corpus(params: CorpusParams, n_jobs: int = -1) -> Imported:
     """Read the corpus at ``params.path`` with the importer of ``params.source`` and check every file."""
     root, extra_root = Path(params.path), Path(params.unlabelled_path)
     check_paths(params.source, root, extra_root)
-    check_emotion_table(params.emotions)
     catalogue = IMPORTERS[params.source].read(root, params)
     labelled, problems, excluded = labelled_entries(catalogue, params)
     enforce(problems, params.on_bad_input, "corpus.on_bad_input")
@@ -64,7 +63,6 @@ def labelled_entries(catalogue: Catalogue, params: CorpusParams) -> tuple[pd.Dat
         if params.source not in params.valence_edges:
             raise CorpusError(f"corpus.valence_edges has no entry for {params.source}")
         edges = params.valence_edges[params.source]
-        check_valence_edges(edges, params.source)
     entries = catalogue.entries
     label, bad, excluded = map_labels(entries, catalogue.label_kind, edges, params.emotions)
     bad_labels = entries[bad].assign(kind="bad_label", reason=[

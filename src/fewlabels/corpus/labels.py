@@ -7,34 +7,12 @@
   names its corpus' emotions in it) to a class, or to ``None``: excluded and counted;
 - class names (ESC-50 categories, folder names, the synthetic corpus) are kept as they are.
 """
-import difflib
-
 import numpy as np
 import pandas as pd
 
-EMOTIONS = ("angry", "sad", "fear", "disgust", "contempt", "neutral", "calm", "happy", "pleasant_surprise",
+EMOTIONS = ("angry", "sad", "fear", "disgust", "contempt", "boredom", "neutral", "calm", "happy", "pleasant_surprise",
             "surprise", "other", "no_agreement")
 VALENCE_CLASSES = ("negative", "neutral", "positive")
-
-
-def check_emotion_table(table: dict[str, str | None]) -> None:
-    """Raise ``ValueError`` unless ``table`` maps exactly the emotions of :data:`EMOTIONS`."""
-    for emotion in table:
-        if emotion not in EMOTIONS:
-            close = difflib.get_close_matches(emotion, EMOTIONS, n=1)
-            hint = f" (did you mean {close[0]}?)" if close else ""
-            raise ValueError(f"corpus.emotions: unknown emotion {emotion!r}{hint}; known: {', '.join(EMOTIONS)}")
-    missing = [emotion for emotion in EMOTIONS if emotion not in table]
-    if missing:
-        raise ValueError(f"corpus.emotions has no entry for {', '.join(missing)}: map each to a class, or to null "
-                         "to leave it out")
-
-
-def check_valence_edges(edges: list[float], source: str) -> None:
-    """Raise ``ValueError`` unless ``edges`` are four increasing numbers."""
-    if len(edges) != 4 or not all(a < b for a, b in zip(edges, edges[1:])):
-        raise ValueError(f"corpus.valence_edges.{source} must be four increasing numbers "
-                         f"[lowest, negative|neutral, neutral|positive, highest], got {edges}")
 
 
 def valence_classes(values: pd.Series, edges: list[float]) -> tuple[pd.Series, pd.Series]:

@@ -14,13 +14,15 @@ from pathlib import Path
 
 import pandas as pd
 
+from fewlabels.errors import FewlabelsError
+
 AUDIO_SUFFIXES = (".wav", ".flac", ".ogg")
 ENTRY_COLUMNS = ["utterance", "path", "speaker", "partition", "source_label"]
 PROBLEM_COLUMNS = ["path", "kind", "reason"]
 PROBLEM_KINDS = ("missing_file", "unlabelled_file", "unknown_speaker", "bad_label", "unreadable_audio", "odd_format")
 
 
-class CorpusError(ValueError):
+class CorpusError(FewlabelsError):
     """The corpus is not in the layout its importer reads, or cannot be used as asked."""
 
 

@@ -1,4 +1,5 @@
 """The five classifiers of the original study, built from params."""
+import difflib
 from typing import Any
 
 from sklearn.base import ClassifierMixin
@@ -17,6 +18,20 @@ CLASSIFIERS = {
     "RandomForest": (RandomForestClassifier, False),
     "AdaBoost": (AdaBoostClassifier, False),
 }
+
+
+def check_classifier(name: str, kwargs: dict[str, Any]) -> None:
+    """A ValueError naming ``experiment.classifiers.<name>`` unless it is a known classifier whose keyword
+    arguments scikit-learn accepts (names, types and ranges; checked without fitting)."""
+    if name not in CLASSIFIERS:
+        close = difflib.get_close_matches(name, CLASSIFIERS, n=1)
+        hint = f" (did you mean {close[0]}?)" if close else ""
+        raise ValueError(f"unknown classifier {name!r}{hint}; known: {', '.join(CLASSIFIERS)}")
+    estimator, _ = CLASSIFIERS[name]
+    try:
+        estimator(**kwargs)._validate_params()
+    except (TypeError, ValueError) as error:
+        raise ValueError(f"{name}: {error}") from None
 
 
 def make_classifier(name: str, kwargs: dict[str, Any], seed: int) -> ClassifierMixin:

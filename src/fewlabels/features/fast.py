@@ -79,6 +79,21 @@ def mid_term_ratios(mid_window: int, mid_step: int, short_window: int, short_ste
     return window_ratio, step_ratio
 
 
+def window_samples(window_s: float, sample_rate: int) -> int:
+    """A window length in seconds as a whole number of samples; a clear error if it is not one."""
+    samples = window_s * sample_rate
+    if samples < 2 or abs(samples - round(samples)) > 1e-6:
+        raise ValueError(f"a window of {window_s} s at {sample_rate} Hz is {samples:g} samples; "
+                         "it must be a whole number of at least 2")
+    return round(samples)
+
+
+def spectrogram_shape(chunk: int, window: int) -> tuple[int, int]:
+    """(frames, bins) of the spectrogram of a ``chunk``-sample chunk with window = step = ``window`` samples,
+    its all-zero last row dropped (see :func:`spectrogram`): 30,000 samples, window 400 give (74, 200)."""
+    return chunk // window - 1, window // 2
+
+
 def normalise(signal: np.ndarray) -> np.ndarray:
     """``signal`` (n,) as pyAudioAnalysis sees it: divided by 2**15, DC removed, peak-normalised; float64 (n,).
 

@@ -11,7 +11,8 @@ with warnings.catch_warnings():  # pyAudioAnalysis imports pydub, which looks fo
     from pyAudioAnalysis import MidTermFeatures
 
 from fewlabels.features import FeatureError, fast
-from fewlabels.features.spectrogram import check_backend, window_samples
+from fewlabels.features.fast import window_samples
+from fewlabels.features.spectrogram import check_backend
 from fewlabels.params import Params
 
 SHORT_TERM_NAMES = (

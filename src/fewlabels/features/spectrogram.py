@@ -20,15 +20,6 @@ def check_backend(backend: str) -> None:
         raise ValueError(f"backend must be one of {BACKENDS}, got {backend!r}")
 
 
-def window_samples(window_s: float, sample_rate: int) -> int:
-    """A window length in seconds as a whole number of samples; a clear error if it is not one."""
-    samples = window_s * sample_rate
-    if samples < 2 or abs(samples - round(samples)) > 1e-6:
-        raise ValueError(f"a window of {window_s} s at {sample_rate} Hz is {samples:g} samples; "
-                         "it must be a whole number of at least 2")
-    return round(samples)
-
-
 def _pyaudioanalysis_spectrogram(chunk: np.ndarray, sample_rate: int, window: int) -> np.ndarray:
     """``ShortTermFeatures.spectrogram`` with window = step = ``window`` samples, silenced, checked for 0.3.14."""
     with contextlib.redirect_stdout(io.StringIO()):  # the function prints the shape
@@ -50,7 +41,7 @@ def spectrogram(chunk: np.ndarray, sample_rate: int, window_s: float, backend: s
     ``backend``: "fast" (:func:`fewlabels.features.fast.spectrogram`, the same numbers) or "pyaudioanalysis".
     """
     check_backend(backend)
-    window = window_samples(window_s, sample_rate)
+    window = fast.window_samples(window_s, sample_rate)
     if chunk.size < 2 * window:
         raise ValueError(f"a chunk of {chunk.size} samples is too short for a {window}-sample window; "
                          f"pyAudioAnalysis fills no frame below {2 * window}")

@@ -6,6 +6,7 @@ import numpy as np
 
 from fewlabels.autoencoder.figures import plot_reconstructions
 from fewlabels.io import atomic_path, read_pickle, write_pickle
+from fewlabels.stages import run
 
 SPECTROGRAMS = Path("data/spectrograms")
 AUTOENCODER = Path("models/autoencoder.keras")
@@ -35,4 +36,4 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    main()
+    run(main)

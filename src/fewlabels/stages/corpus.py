@@ -6,6 +6,7 @@ from fewlabels.corpus import report
 from fewlabels.corpus.importing import import_corpus
 from fewlabels.io import atomic_path, write_csv, write_json
 from fewlabels.params import load_params
+from fewlabels.stages import run
 
 MANIFEST = Path("data/manifest.csv")
 REPORT = Path("data/reports/corpus.csv")
@@ -32,4 +33,4 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    main()
+    run(main)

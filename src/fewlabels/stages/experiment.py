@@ -6,6 +6,7 @@ from fewlabels.experiment.figures import plot_learning_curves
 from fewlabels.experiment.sampling import fractions
 from fewlabels.io import atomic_path, read_pickle, write_csv, write_json
 from fewlabels.params import load_params
+from fewlabels.stages import run
 
 FEATURES = Path("data/features")
 CURVES_DIR = Path("plots/f1")
@@ -43,4 +44,4 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    main()
+    run(main)

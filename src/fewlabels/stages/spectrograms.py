@@ -6,6 +6,7 @@ from fewlabels.features.spectrogram import spectrogram_featurizer
 from fewlabels.io import write_json, write_pickle
 from fewlabels.manifest import read_manifest
 from fewlabels.params import load_params
+from fewlabels.stages import run
 
 SPLITS_DIR = Path("data/splits")
 OUT_DIR = Path("data/spectrograms")
@@ -34,4 +35,4 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    main()
+    run(main)

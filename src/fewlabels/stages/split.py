@@ -5,6 +5,7 @@ from fewlabels.io import write_csv, write_json
 from fewlabels.manifest import read_manifest
 from fewlabels.params import load_params
 from fewlabels.split import speaker_split, summarise
+from fewlabels.stages import run
 
 MANIFEST = Path("data/manifest.csv")
 SPLITS_DIR = Path("data/splits")
@@ -26,4 +27,4 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    main()
+    run(main)

@@ -8,6 +8,7 @@ from fewlabels.corpus import synthetic
 from fewlabels.corpus.importing import SYNTHETIC_PATH
 from fewlabels.io import write_csv
 from fewlabels.params import load_params
+from fewlabels.stages import run
 
 
 def main() -> None:
@@ -27,4 +28,4 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    main()
+    run(main)

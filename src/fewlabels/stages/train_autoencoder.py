@@ -8,6 +8,7 @@ from dvclive.keras import DVCLiveCallback
 from fewlabels.autoencoder.training import constant_prediction_loss, train_autoencoder
 from fewlabels.io import atomic_path, write_json
 from fewlabels.params import load_params
+from fewlabels.stages import run
 
 UNLABELLED = Path("data/spectrograms/unlabelled.pkl")
 AUTOENCODER = Path("models/autoencoder.keras")
@@ -44,4 +45,4 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    main()
+    run(main)

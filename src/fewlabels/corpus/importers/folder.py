@@ -2,7 +2,7 @@
 import re
 from pathlib import Path
 
-from fewlabels.corpus.layout import Catalogue, CatalogueBuilder, CorpusError, audio_files
+from fewlabels.corpus.layout import Catalogue, CatalogueBuilder, audio_files
 from fewlabels.params import CorpusParams
 
 LAYOUT = """\
@@ -10,20 +10,9 @@ LAYOUT = """\
 corpus.folder_speaker: a regex whose group "speaker" finds the speaker id in the file name"""
 
 
-def speaker_pattern(pattern: str) -> re.Pattern:
-    """``corpus.folder_speaker`` compiled; a clear error unless it is a regex with a group named ``speaker``."""
-    try:
-        compiled = re.compile(pattern)
-    except re.error as error:
-        raise CorpusError(f"corpus.folder_speaker {pattern!r} is not a regular expression: {error}") from None
-    if "speaker" not in compiled.groupindex:
-        raise CorpusError(f"corpus.folder_speaker {pattern!r} has no group named speaker, e.g. '^(?P<speaker>[^_]+)_'")
-    return compiled
-
-
 def read(root: Path, params: CorpusParams) -> Catalogue:
     """Class = the top folder under ``root``; speaker = ``corpus.folder_speaker`` on the file name (without suffix)."""
-    pattern = speaker_pattern(params.folder_speaker)
+    pattern = re.compile(params.folder_speaker)  # checked by params: has a group named speaker
     catalogue = CatalogueBuilder("class")
     for path in audio_files(root):
         relative = path.relative_to(root)
