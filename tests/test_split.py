@@ -1,10 +1,12 @@
+import re
+
 import numpy as np
 import pandas as pd
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from fewlabels.split import SPLITS, SplitError, check_split, speaker_split, summarise
+from fewlabels.split import SPLITS, SplitError, check_split, exclude_classes, speaker_split, summarise
 
 CLASSES = ("negative", "neutral", "positive")
 
@@ -27,7 +29,7 @@ targets = st.fixed_dictionaries({"labelled": st.integers(1, 20), "test": st.inte
                                  "unlabelled": st.none() | st.integers(1, 60)})
 partition_maps = st.none() | st.fixed_dictionaries(
     {split: st.lists(st.sampled_from(["p0", "p1", "p2"]), min_size=1, max_size=3, unique=True) for split in SPLITS})
-EXPECTED_ERRORS = ("missing from", "is empty", "speaker(s)", "no labelled utterances")
+EXPECTED_ERRORS = ("would be missing from", "would be empty", "speaker(s)", "no labelled utterances", "cannot be in both")
 
 
 @settings(max_examples=200, deadline=None, derandomize=True)
@@ -84,10 +86,47 @@ def test_different_seeds_pick_different_speakers():
     assert a != b
 
 
-def test_a_class_only_one_speaker_has_cannot_reach_labelled_and_test():
+def test_a_class_only_one_speaker_has_cannot_reach_labelled_and_test_and_can_be_left_out():
     manifest = make_manifest([[5, 5, 0]] * 10 + [[5, 5, 5]])
-    with pytest.raises(SplitError, match="class 'positive' is missing from the (labelled|test) split"):
+    with pytest.raises(SplitError, match=r"class 'positive' \(5 utterances, all from 's10'\) cannot be in both the "
+                                         r"labelled and the test split, whatever the quotas: leave it out with "
+                                         r"split\.exclude_classes: \[positive\]"):
         speaker_split(manifest, {"labelled": 5, "test": 5, "unlabelled": None}, seed=0)
+    kept, excluded = exclude_classes(manifest, ["positive"])
+    splits, unused = speaker_split(kept, {"labelled": 5, "test": 5, "unlabelled": None}, seed=0)
+    assert set(splits["labelled"]["label"]) == set(splits["test"]["label"]) == {"negative", "neutral"}
+    summary = summarise(splits, unused, excluded, {"labelled": 5, "test": 5, "unlabelled": None})
+    assert summary["excluded_classes"] == {"positive": 5} and summary["shortfall"] == {}
+    total = sum(summary[name]["utterances"] for name in (*SPLITS, "unused")) + len(excluded)
+    assert total == len(manifest)  # nothing lost
+    with pytest.raises(SplitError, match=r"split\.exclude_classes: the corpus has no class 'positve' "
+                                         r"\(did you mean positive\?\)"):
+        exclude_classes(manifest, ["positve"])
+
+
+def test_an_infeasible_split_says_which_quota_fails_what_each_class_has_and_the_largest_quotas_that_work():
+    """RAVDESS-like: 24 actors with 32 negative, 12 neutral and 8 positive utterances each."""
+    manifest = make_manifest([[32, 12, 8]] * 24)
+    targets = {"labelled": 100, "test": 150, "unlabelled": None}
+    with pytest.raises(SplitError) as caught:
+        speaker_split(manifest, targets, seed=2024)
+    message = str(caught.value)
+    assert "the unlabelled split would be empty: the labelled and test quotas take all 24 speakers" in message
+    assert "Quotas not met: test neutral 132 of 150 (11 speakers), test positive 88 of 150 (11 speakers)." in message
+    assert ("The corpus has negative 768 utterances from 24 speakers, neutral 288 utterances from 24 speakers, "
+            "positive 192 utterances from 24 speakers") in message
+    found = re.search(r"split\.labelled_per_class (\d+) \(with split\.test_per_class 150\); or "
+                      r"split\.test_per_class (\d+) \(with split\.labelled_per_class 100\); or "
+                      r"split\.labelled_per_class and split\.test_per_class (\d+)", message)
+    assert found, message
+    labelled, test, both = map(int, found.groups())
+    assert (labelled, test, both) == (32, 80, 88)  # 4 actors (32 positive) + 19 leave one; 13 + 10 + 1; 11 + 11 + 2
+    for works, fails in [({"labelled": labelled}, {"labelled": labelled + 1}), ({"test": test}, {"test": test + 1}),
+                         ({"labelled": both, "test": both}, {"labelled": both + 1, "test": both + 1})]:
+        speaker_split(manifest, {**targets, **works}, seed=2024)  # the reported quota works ...
+        with pytest.raises(SplitError):  # ... and one more does not
+            speaker_split(manifest, {**targets, **fails}, seed=2024)
+    assert "add unlabelled clips from elsewhere with corpus.unlabelled_path" in message
 
 
 def test_two_speakers_cannot_make_three_splits_and_the_error_says_how_to_proceed():

@@ -6,7 +6,13 @@ official partitions are followed, that may draw from the speaker's partition). A
 keeps a seeded random ``target`` utterances per class; the surplus of its speakers, and speakers
 no split needs, are returned as unused (never moved to another split, which would leak speakers).
 Utterances without a label (clips from ``corpus.unlabelled_path``) all go to the unlabelled split.
+
+When the quotas cannot be met, the error says which quota falls short for which class, what
+each class has, and the largest quotas that do work: found by running the same assignment
+(same seed) on smaller quotas, not estimated.
 """
+import difflib
+
 import numpy as np
 import pandas as pd
 
@@ -14,10 +20,74 @@ from fewlabels.errors import FewlabelsError
 
 SPLITS = ("labelled", "test", "unlabelled")
 REQUIRE_ALL_CLASSES = ("labelled", "test")
+QUOTA_PARAMS = {"labelled": "split.labelled_per_class", "test": "split.test_per_class",
+                "unlabelled": "split.unlabelled_per_class"}
 
 
 class SplitError(FewlabelsError):
     """The corpus cannot be split as asked."""
+
+
+def exclude_classes(manifest: pd.DataFrame, classes: list[str]) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """``(kept rows, rows of the excluded classes)``; a :class:`SplitError` for a class the manifest lacks."""
+    known = sorted(set(manifest["label"].dropna()))
+    for name in classes:
+        if name not in known:
+            close = difflib.get_close_matches(name, known, n=1)
+            hint = f" (did you mean {close[0]}?)" if close else ""
+            raise SplitError(f"split.exclude_classes: the corpus has no class {name!r}{hint}; "
+                             f"its classes: {', '.join(known)}")
+    out = manifest["label"].isin(classes)
+    return manifest[~out], manifest[out]
+
+
+class Assignment:
+    """The greedy speaker assignment over speakers in a fixed visiting order, as NumPy arrays.
+
+    ``counts`` (speakers, classes): utterances per speaker and class, rows in visiting order;
+    ``allowed`` (speakers, 3): whether a speaker may join each of :data:`SPLITS`.
+    """
+
+    def __init__(self, counts: pd.DataFrame, allowed: np.ndarray, has_extra_unlabelled: bool):
+        self.speakers, self.classes = counts.index.to_numpy(), list(counts.columns)
+        self.counts, self.allowed, self.has_extra_unlabelled = counts.to_numpy(), allowed, has_extra_unlabelled
+
+    def assign(self, targets: dict[str, int | None]) -> np.ndarray:
+        """Index into :data:`SPLITS` of each speaker's split, -1 for none; shape (speakers,)."""
+        need = np.array([[np.inf if targets.get(split) is None else targets[split]] * len(self.classes)
+                         for split in SPLITS], dtype=float)
+        split_of = np.full(len(self.speakers), -1)
+        for i, (has, allowed) in enumerate(zip(self.counts > 0, self.allowed)):
+            for j in np.flatnonzero(allowed):
+                if (has & (need[j] > 0)).any():
+                    split_of[i] = j
+                    need[j] = np.maximum(need[j] - self.counts[i], 0)
+                    break
+        return split_of
+
+    def coverage(self, split_of: np.ndarray) -> np.ndarray:
+        """Utterances available per split and class, (3, classes)."""
+        return np.stack([self.counts[split_of == j].sum(axis=0) for j in range(len(SPLITS))])
+
+    def works(self, targets: dict[str, int | None]) -> bool:
+        """Whether ``targets`` give non-empty splits with every class in labelled and test."""
+        covered = self.coverage(self.assign(targets))
+        return bool((covered[:2] > 0).all() and (covered[2].sum() > 0 or self.has_extra_unlabelled))
+
+    def largest(self, targets: dict[str, int | None], splits: tuple[str, ...]) -> int | None:
+        """The largest quota ``q`` below the current ones such that setting every split of ``splits`` to
+        ``q`` works (``q`` works, ``q + 1`` does not), or None if even 1 fails."""
+        def works(q: int) -> bool:
+            return self.works({**targets, **dict.fromkeys(splits, q)})
+        low, high = 1, max(targets[split] for split in splits)
+        if not works(low):
+            return None
+        if works(high):
+            return high
+        while high - low > 1:
+            middle = (low + high) // 2
+            low, high = (middle, high) if works(middle) else (low, middle)
+        return low
 
 
 def speaker_split(manifest: pd.DataFrame, targets: dict[str, int | None], seed: int,
@@ -27,8 +97,8 @@ def speaker_split(manifest: pd.DataFrame, targets: dict[str, int | None], seed: 
     ``targets[split]`` is the number of utterances per class, ``None`` for no limit;
     ``partitions[split]``, if given, the official partitions a split may draw from.
     Returns ``({split: rows}, unused rows)``, rows in manifest order; raises :class:`SplitError`
-    when the corpus has too few speakers, a speaker lands in two splits or a class is missing
-    from labelled or test.
+    when the corpus has too few speakers, a class has only one, or the quotas leave a split empty
+    or a class out of labelled or test (saying which quotas would work).
     """
     for split, target in targets.items():
         if split not in SPLITS:
@@ -38,30 +108,59 @@ def speaker_split(manifest: pd.DataFrame, targets: dict[str, int | None], seed: 
     labelled = manifest[manifest["label"].notna()]
     if labelled.empty:
         raise SplitError("the manifest has no labelled utterances to split")
-    check_speaker_count(labelled["speaker"].nunique(), has_extra_unlabelled=len(labelled) < len(manifest))
+    has_extra = len(labelled) < len(manifest)
+    check_speaker_count(labelled["speaker"].nunique(), has_extra_unlabelled=has_extra)
+    check_classes_have_two_speakers(labelled)
     allowed = allowed_splits(labelled, partitions)
     rng = np.random.default_rng(seed)
     counts = pd.crosstab(labelled["speaker"], labelled["label"])
-    need = {split: pd.Series(np.inf if targets.get(split) is None else targets[split], index=counts.columns)
-            for split in SPLITS}
-    assignment = {}
-    for speaker in rng.permutation(counts.index.to_numpy()):
-        has = counts.loc[speaker] > 0
-        for split in allowed[speaker]:
-            if (has & (need[split] > 0)).any():
-                assignment[speaker] = split
-                need[split] = (need[split] - counts.loc[speaker]).clip(lower=0)
-                break
-    split_of = manifest["speaker"].map(assignment).where(manifest["label"].notna(), "unlabelled")
+    counts = counts.loc[rng.permutation(counts.index.to_numpy())]
+    plan = Assignment(counts, np.array([[split in allowed[s] for split in SPLITS] for s in counts.index]), has_extra)
+    split_of = plan.assign(targets)
+    if not plan.works(targets):
+        raise SplitError(explain_infeasible(plan, split_of, targets, seed))
+    assignment = {speaker: SPLITS[j] for speaker, j in zip(plan.speakers, split_of) if j >= 0}
+    split_of_row = manifest["speaker"].map(assignment).where(manifest["label"].notna(), "unlabelled")
     keep = manifest["label"].isna()
     for split in SPLITS:
         target = targets.get(split)
-        for _, rows in labelled[split_of[labelled.index] == split].groupby("label"):
+        for _, rows in labelled[split_of_row[labelled.index] == split].groupby("label"):
             chosen = rows.index if target is None or len(rows) <= target else rng.choice(rows.index, target, replace=False)
             keep.loc[chosen] = True
-    splits = {split: manifest[keep & (split_of == split)] for split in SPLITS}
+    splits = {split: manifest[keep & (split_of_row == split)] for split in SPLITS}
     check_split(splits)
     return splits, manifest[~keep]
+
+
+def explain_infeasible(plan: Assignment, split_of: np.ndarray, targets: dict[str, int | None], seed: int) -> str:
+    """What goes wrong with ``targets``: the empty split or missing class, the quotas not met per class,
+    what each class has, and the largest quotas that work with this seed."""
+    covered = plan.coverage(split_of)
+    missing = [(split, plan.classes[c]) for j, split in enumerate(REQUIRE_ALL_CLASSES)
+               for c in np.flatnonzero(covered[j] == 0)]
+    if missing:
+        split, name = missing[0]
+        problem = f"class {name!r} would be missing from the {split} split"
+    else:
+        problem = (f"the unlabelled split would be empty: the labelled and test quotas take all "
+                   f"{len(plan.speakers)} speakers")
+    short = [f"{split} {name} {int(covered[j, c])} of {targets[split]} ({int(((split_of == j) & (plan.counts[:, c] > 0)).sum())} speakers)"
+             for j, split in enumerate(REQUIRE_ALL_CLASSES) for c, name in enumerate(plan.classes)
+             if covered[j, c] < targets[split]]
+    has = [f"{name} {int(plan.counts[:, c].sum())} utterances from {int((plan.counts[:, c] > 0).sum())} speakers"
+           for c, name in enumerate(plan.classes)]
+    options = []
+    for splits in (("labelled",), ("test",), ("labelled", "test")):
+        largest = plan.largest(targets, splits)
+        if largest is not None:
+            others = [f"{QUOTA_PARAMS[s]} {targets[s]}" for s in REQUIRE_ALL_CLASSES if s not in splits]
+            names = " and ".join(QUOTA_PARAMS[s] for s in splits)
+            options.append(f"{names} {largest}" + (f" (with {others[0]})" if others else ""))
+    fits = (f"largest quotas that work with split.seed {seed}: {'; or '.join(options)}" if options else
+            "no labelled and test quotas work with these speakers")
+    extra = "" if plan.has_extra_unlabelled else "; or add unlabelled clips from elsewhere with corpus.unlabelled_path"
+    return (f"{problem}. Quotas not met: {', '.join(short) or 'none'}. The corpus has {', '.join(has)}. "
+            f"The {fits}{extra}.")
 
 
 def check_speaker_count(speakers: int, has_extra_unlabelled: bool) -> None:
@@ -73,6 +172,19 @@ def check_speaker_count(speakers: int, has_extra_unlabelled: bool) -> None:
                "for labelled, one for test), or use a corpus with more speakers")
         raise SplitError(f"the corpus has {speakers} speaker(s); speaker-disjoint labelled, test and unlabelled "
                          f"splits need at least {needed} here: {how}")
+
+
+def check_classes_have_two_speakers(labelled: pd.DataFrame) -> None:
+    """Raise :class:`SplitError` naming every class whose utterances all come from one speaker (or source
+    recording): no quota can put it in both labelled and test."""
+    speakers = labelled.groupby("label")["speaker"].unique()
+    lone = speakers[speakers.map(len) < 2]
+    if len(lone):
+        listed = ", ".join(f"{name!r} ({(labelled['label'] == name).sum()} utterances, all from {who[0]!r})"
+                           for name, who in lone.items())
+        raise SplitError(f"class {listed} cannot be in both the labelled and the test split, whatever the quotas: "
+                         f"leave {'it' if len(lone) == 1 else 'them'} out with split.exclude_classes: "
+                         f"[{', '.join(lone.index)}], or add speakers of {'it' if len(lone) == 1 else 'them'}")
 
 
 def allowed_splits(labelled: pd.DataFrame, partitions: dict[str, list[str]] | None) -> dict[str, list[str]]:
@@ -117,8 +229,11 @@ def check_split(splits: dict[str, pd.DataFrame]) -> None:
                 "to fill labelled and test from different speakers; lower the split sizes or add speakers")
 
 
-def summarise(splits: dict[str, pd.DataFrame], unused: pd.DataFrame) -> dict:
-    """Utterances (in all and per class), speakers and hours of audio per split, for ``metrics/split.json``."""
+def summarise(splits: dict[str, pd.DataFrame], unused: pd.DataFrame, excluded: pd.DataFrame | None = None,
+              targets: dict[str, int | None] | None = None) -> dict:
+    """For ``metrics/split.json``: utterances (in all and per class), speakers and hours of audio per split;
+    with ``targets``, the utterances each split's class quota falls short by (``shortfall``, only those
+    short); with ``excluded``, the utterances of each class left out by ``split.exclude_classes``."""
     summary = {}
     for split, rows in {**splits, "unused": unused}.items():
         summary[split] = {
@@ -128,4 +243,12 @@ def summarise(splits: dict[str, pd.DataFrame], unused: pd.DataFrame) -> dict:
             "per_class": {str(label): int(n) for label, n in rows["label"].value_counts().sort_index().items()},
             "unlabelled_clips": int(rows["label"].isna().sum()),
         }
+    if targets is not None:
+        classes = sorted(set().union(*(rows["label"].dropna() for rows in splits.values())))
+        summary["shortfall"] = {
+            split: short for split in SPLITS if targets.get(split) is not None and (short := {
+                name: targets[split] - n for name in classes
+                if (n := summary[split]["per_class"].get(name, 0)) < targets[split]})}
+    if excluded is not None:
+        summary["excluded_classes"] = {str(k): int(n) for k, n in excluded["label"].value_counts().sort_index().items()}
     return summary

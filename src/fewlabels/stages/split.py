@@ -4,7 +4,7 @@ from pathlib import Path
 from fewlabels.io import write_csv, write_json
 from fewlabels.manifest import read_manifest
 from fewlabels.params import load_params
-from fewlabels.split import speaker_split, summarise
+from fewlabels.split import exclude_classes, speaker_split, summarise
 from fewlabels.stages import run
 
 MANIFEST = Path("data/manifest.csv")
@@ -14,16 +14,21 @@ METRICS = Path("metrics/split.json")
 
 def main() -> None:
     params = load_params().split
-    manifest = read_manifest(MANIFEST)
+    manifest, excluded = exclude_classes(read_manifest(MANIFEST), params.exclude_classes)
     targets = {"labelled": params.labelled_per_class, "test": params.test_per_class,
                "unlabelled": params.unlabelled_per_class}
     splits, unused = speaker_split(manifest, targets, params.seed, params.partitions)
     for name, rows in splits.items():
         write_csv(SPLITS_DIR / f"{name}.csv", rows)
-    summary = summarise(splits, unused)
+    summary = summarise(splits, unused, excluded, targets)
     write_json(METRICS, summary)
-    for name, counts in summary.items():
+    for name in (*splits, "unused"):
+        counts = summary[name]
         print(f"{name:>10}: {counts['utterances']:5d} utterances, {counts['speakers']:3d} speakers, {counts['per_class']}")
+    for name, short in summary["shortfall"].items():
+        print(f"warning: the {name} split has fewer utterances than its quota: {short} short")
+    if summary["excluded_classes"]:
+        print(f"left out by split.exclude_classes: {summary['excluded_classes']} utterances")
 
 
 if __name__ == "__main__":
