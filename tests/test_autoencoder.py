@@ -5,8 +5,10 @@ import numpy as np
 import pytest
 
 from fewlabels.autoencoder.architectures import FAMILIES, build_autoencoder
-from fewlabels.autoencoder.training import (SpectrogramBatches, constant_prediction_loss, speaker_holdout,
-                                            train_autoencoder)
+from fewlabels.autoencoder.codes import encode
+from fewlabels.autoencoder.training import (SpectrogramBatches, TrainingError, constant_prediction_loss,
+                                            speaker_holdout, train_autoencoder)
+from fewlabels.features import FeatureError
 from fewlabels.params import load_params
 from tests.conftest import ROOT
 
@@ -142,3 +144,22 @@ def test_saved_models_load_back_with_the_same_outputs(tiny_runs, tmp_path):
     for model, name in ((result.autoencoder, "autoencoder"), (result.encoder, "encoder")):
         loaded = keras.models.load_model(tmp_path / f"{name}.keras")
         assert np.array_equal(loaded.predict(x, verbose=0), model.predict(x, verbose=0))
+
+
+def test_a_loss_that_turns_nan_stops_training_with_a_clear_error():
+    X = spectrogram_like(24)
+    X[5, 3, 3] = np.nan  # in a training batch of the first epoch
+    with pytest.raises(TrainingError, match=r"loss became NaN or infinite in epoch 1 and training stopped: lower "
+                                            r"autoencoder\.learning_rate \(now 0\.001\)"):
+        train_autoencoder(X, [f"s{i % 4}" for i in range(24)], TINY, verbose=0)
+
+
+def test_codes_that_are_not_finite_are_refused():
+    _, encoder = build_autoencoder((49, 200), "AE1", 4)
+    X = spectrogram_like(3)
+    assert encode(encoder, X, "test").shape == (3, 4)
+    code = encoder.get_layer("code")
+    kernel, bias = code.get_weights()
+    code.set_weights([kernel, np.array([np.nan, 0, 0, 0], dtype=np.float32)])
+    with pytest.raises(FeatureError, match=r"the encoder gives NaN or infinite codes for 3 of 3 test chunks"):
+        encode(encoder, X, "test")

@@ -7,7 +7,7 @@ import soundfile
 
 from fewlabels.audio import AudioError
 from fewlabels.features import FeatureError
-from fewlabels.features.extract import class_names, extract
+from fewlabels.features.extract import check_chunks, class_names, extract, planned_chunks
 from fewlabels.features.handcrafted import mid_term_features
 from fewlabels.features.spectrogram import scaled_spectrogram
 
@@ -71,12 +71,6 @@ def test_labels_outside_the_classes_get_minus_one(rows):
     assert artifact["y"].tolist() == [1, 0, 0, -1, -1]
 
 
-def test_a_split_without_any_long_utterance_is_an_error(rows):
-    with pytest.raises(ValueError, match="no utterance is at least 200000 samples long"):
-        extract(rows, ["negative"], chunk_mean, sample_rate=8000, min_signal=200_000, short_signals="drop",
-                desc="test", n_jobs=1)
-
-
 def test_bad_chunks_and_files_are_named(rows, tmp_path):
     def infinite_second_chunk_of_u_two(chunk):
         return mid_term_features(chunk * (np.inf if chunk[0] == second_chunk_start else 1), 8000, 1.0, 1.0, 0.05, 0.05)
@@ -89,3 +83,41 @@ def test_bad_chunks_and_files_are_named(rows, tmp_path):
     with pytest.raises(AudioError, match=r"u_two\.wav: not readable as audio"):
         extract(rows, ["negative"], chunk_mean, sample_rate=8000, min_signal=30_000, short_signals="drop",
                 desc="test", n_jobs=1)
+
+
+@pytest.mark.parametrize("short_signals", ["drop", "pad"])
+@pytest.mark.parametrize("native_rate", [8000, 16000, 24414, 44100, 96000])
+def test_chunks_planned_from_the_manifest_are_the_chunks_extracted(tmp_path, native_rate, short_signals):
+    """Frames and rate in the manifest give the chunk count before any audio is decoded, resampling included."""
+    records = []
+    for i, seconds in enumerate([0.5, 1.4999, 1.5, 2.9999, 3.0001, 4.7]):
+        path = tmp_path / f"u{i}.wav"
+        n = round(seconds * native_rate)
+        soundfile.write(path, np.random.default_rng(i).integers(-8000, 8000, n).astype(np.int16), native_rate)
+        records.append({"utterance": f"u{i}", "path": str(path), "label": "a", "speaker": "s", "frames": n,
+                        "sample_rate": native_rate, "duration_s": seconds})
+    rows = pd.DataFrame(records)
+    artifact, _ = extract(rows, ["a"], chunk_mean, sample_rate=8000, min_signal=12_000, short_signals=short_signals,
+                          desc="test", n_jobs=1)
+    extracted = pd.Series(artifact["utterance"]).value_counts().reindex(rows["utterance"], fill_value=0).to_numpy()
+    assert planned_chunks(rows, 8000, 12_000, short_signals).tolist() == extracted.tolist()
+
+
+def manifest_rows(durations: dict[str, list[float]], rate: int = 16000) -> pd.DataFrame:
+    return pd.DataFrame([{"utterance": f"{label}{i}", "label": label, "frames": round(d * rate), "sample_rate": rate,
+                          "duration_s": d} for label, ds in durations.items() for i, d in enumerate(ds)])
+
+
+def test_a_class_that_vanishes_once_short_utterances_are_dropped_is_named_before_extraction():
+    splits = {"labelled": manifest_rows({"angry": [2.0, 1.0], "sad": [1.2, 1.4]}),
+              "test": manifest_rows({"angry": [2.0], "sad": [2.0]}),
+              "unlabelled": manifest_rows({"angry": [1.0]})}
+    with pytest.raises(FeatureError, match=r"class 'sad' vanishes from the labelled split: none of its 2 utterances "
+                                           r"\(the longest 1\.4 s\) is at least audio\.min_signal 12000 samples "
+                                           r"\(1\.5 s at 8000 Hz\) long; lower audio\.min_signal or set "
+                                           r"audio\.short_signals: pad, or leave the class out with split\.exclude_classes"):
+        check_chunks(splits, 8000, 12_000, "drop")
+    check_chunks(splits, 8000, 12_000, "pad")
+    check_chunks(splits, 8000, 8_000, "drop")
+    with pytest.raises(FeatureError, match=r"no utterance of the unlabelled split \(1, the longest 1 s\) is at least"):
+        check_chunks({"unlabelled": splits["unlabelled"]}, 8000, 12_000, "drop")

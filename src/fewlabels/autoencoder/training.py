@@ -8,7 +8,12 @@ import numpy as np
 import tensorflow as tf
 
 from fewlabels.autoencoder.architectures import build_autoencoder
+from fewlabels.errors import FewlabelsError
 from fewlabels.params import AutoencoderParams
+
+
+class TrainingError(FewlabelsError):
+    """Training diverged: the loss became NaN or infinite."""
 
 
 class SpectrogramBatches(keras.utils.PyDataset):
@@ -64,6 +69,18 @@ def constant_prediction_loss(X: np.ndarray, value: float) -> float:
     return -(mean * np.log(p) + (1 - mean) * np.log(1 - p))
 
 
+def check_finite_losses(history: dict[str, list[float]], learning_rate: float) -> None:
+    """A :class:`TrainingError` if an epoch's loss or val_loss is NaN or infinite, or an epoch was cut short
+    (``TerminateOnNaN`` stops in the middle of one), naming the epoch."""
+    losses, val_losses = history.get("loss", []), history.get("val_loss", [])
+    bad = [epoch for epoch, pair in enumerate(zip(losses, val_losses), start=1) if not np.isfinite(pair).all()]
+    if bad or len(losses) > len(val_losses):
+        epoch = bad[0] if bad else len(losses)
+        raise TrainingError(f"the autoencoder's loss became NaN or infinite in epoch {epoch} and training stopped: "
+                            f"lower autoencoder.learning_rate (now {learning_rate:g}) or check that the spectrograms "
+                            "are finite and in [0, 1]")
+
+
 @dataclass
 class TrainingResult:
     autoencoder: keras.Model
@@ -95,7 +112,9 @@ def train_autoencoder(X: np.ndarray, speakers: list[str], params: AutoencoderPar
     history = autoencoder.fit(
         SpectrogramBatches(X, train, params.batch_size, shuffle=True, seed=params.seed),
         validation_data=SpectrogramBatches(X, validation, params.batch_size),
-        epochs=params.max_epochs, callbacks=[early_stopping, *callbacks], verbose=verbose)
+        epochs=params.max_epochs, callbacks=[keras.callbacks.TerminateOnNaN(), early_stopping, *callbacks],
+        verbose=verbose)
+    check_finite_losses(history.history, params.learning_rate)
     return TrainingResult(autoencoder, encoder, {k: [float(v) for v in vs] for k, vs in history.history.items()},
                           float(early_stopping.best), early_stopping.best_epoch + 1,
                           time.perf_counter() - start, len(train), len(validation))

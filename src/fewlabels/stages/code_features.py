@@ -4,6 +4,7 @@ from pathlib import Path
 import keras
 import numpy as np
 
+from fewlabels.autoencoder.codes import encode
 from fewlabels.autoencoder.figures import plot_reconstructions
 from fewlabels.io import atomic_path, read_pickle, write_pickle
 from fewlabels.stages import run
@@ -14,7 +15,6 @@ ENCODER = Path("models/encoder.keras")
 OUT_DIR = Path("data/features")
 RECONSTRUCTIONS = Path("plots/reconstructions.png")
 SPLITS = ("labelled", "test")
-BATCH = 256
 SHOWN = 4  # test spectrograms in the picture
 
 
@@ -22,7 +22,7 @@ def main() -> None:
     encoder = keras.models.load_model(ENCODER)
     spectrograms = {name: read_pickle(SPECTROGRAMS / f"{name}.pkl") for name in SPLITS}
     for name, data in spectrograms.items():
-        codes = encoder.predict(data["X"][..., np.newaxis], batch_size=BATCH, verbose=0).astype(np.float32)
+        codes = encode(encoder, data["X"], name)
         feature_names = [f"code_{i + 1}" for i in range(codes.shape[1])]
         write_pickle(OUT_DIR / f"{name}_cf.pkl", {**data, "X": codes, "feature_names": feature_names})
         print(f"{name:>10}: {codes.shape[0]} chunks x {codes.shape[1]} code features")

@@ -1,7 +1,7 @@
 """handcrafted stage: the 136 pyAudioAnalysis mid-term features per chunk of the labelled and test splits."""
 from pathlib import Path
 
-from fewlabels.features.extract import class_names, extract
+from fewlabels.features.extract import check_chunks, class_names, extract
 from fewlabels.features.handcrafted import FEATURE_NAMES, handcrafted_featurizer
 from fewlabels.io import write_pickle
 from fewlabels.manifest import read_manifest
@@ -17,6 +17,7 @@ def main() -> None:
     params = load_params()
     audio = params.audio
     rows = {name: read_manifest(SPLITS_DIR / f"{name}.csv") for name in SPLITS}
+    check_chunks(rows, audio.sample_rate, audio.min_signal, audio.short_signals)
     classes = class_names(*rows.values())
     featurize = handcrafted_featurizer(params)
     for name in SPLITS:

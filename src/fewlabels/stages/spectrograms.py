@@ -1,7 +1,7 @@
 """spectrograms stage: a scaled spectrogram per fixed-size chunk of every split, and the data counts."""
 from pathlib import Path
 
-from fewlabels.features.extract import class_names, extract
+from fewlabels.features.extract import check_chunks, class_names, extract
 from fewlabels.features.spectrogram import spectrogram_featurizer
 from fewlabels.io import write_json, write_pickle
 from fewlabels.manifest import read_manifest
@@ -18,6 +18,7 @@ def main() -> None:
     params = load_params()
     audio = params.audio
     rows = {name: read_manifest(SPLITS_DIR / f"{name}.csv") for name in SPLITS}
+    check_chunks(rows, audio.sample_rate, audio.min_signal, audio.short_signals)
     classes = class_names(rows["labelled"], rows["test"])
     featurize = spectrogram_featurizer(params)
     counts = {}
