@@ -3,7 +3,7 @@ import pandas as pd
 import pytest
 from sklearn.svm import SVC
 
-from fewlabels.experiment.classifiers import CLASSIFIERS, make_classifier
+from fewlabels.experiment.classifiers import CLASSIFIERS, adapt_to_draw, make_classifier
 from fewlabels.experiment.curves import Split, aligned_split, curve, paired_test, run_learning_curves, summarise, wins_up_to
 from fewlabels.experiment.figures import plot_learning_curves
 from fewlabels.experiment.sampling import draw_utterances, fractions
@@ -82,8 +82,8 @@ def runs_frame(handcrafted: list[list[float]], code: list[list[float]], fraction
     rows = []
     for family, values in (("handcrafted", handcrafted), ("code", code)):
         for fraction, per_repeat in zip(fractions, values):
-            rows += [{"classifier": "RF", "fraction": fraction, "repeat": r, "family": family, "f1_weighted": v}
-                     for r, v in enumerate(per_repeat)]
+            rows += [{"classifier": "RF", "fraction": fraction, "repeat": r, "family": family, "f1_weighted": v,
+                      "adapted": ""} for r, v in enumerate(per_repeat)]
     return pd.DataFrame(rows)
 
 
@@ -133,6 +133,25 @@ def test_learning_curves_pair_families_and_do_not_depend_on_workers():
     assert (subsets.nunique(axis=1) == 1).all()  # same subset for both families and every classifier
     assert set(runs[0].loc[runs[0]["fraction"] == 0.1, "train_utterances"]) == {6}
     assert runs[0]["f1_weighted"].between(0, 1).all()
+
+
+def test_knn_asks_for_no_more_neighbours_than_a_draw_has_and_the_adaptation_is_recorded():
+    """RAVDESS with labelled_per_class 48: at 2 % one utterance per class, 3 rows, fewer than kNN's default 5."""
+    utterances, y = chunked([48] * 3, chunks_per_utterance=1)
+    rng = np.random.default_rng(0)
+    train = Split({"handcrafted": rng.normal(size=(len(y), 6)), "code": rng.normal(size=(len(y), 3))}, y, utterances)
+    test = toy_split(4, seed=1)
+    runs = run_learning_curves(train, test, {"kNN": {}, "SVM": {}}, np.array([0.02, 0.04, 1.0]), 2, "utterance",
+                               seed=0, n_classes=3, n_jobs=1)
+    knn = runs[(runs["classifier"] == "kNN") & (runs["family"] == "code")].set_index(["fraction", "repeat"])
+    assert knn["adapted"].to_dict() == {(0.02, 0): "n_neighbors=3", (0.02, 1): "n_neighbors=3",
+                                        (0.04, 0): "", (0.04, 1): "", (1.0, 0): "", (1.0, 1): ""}
+    summary = summarise(runs)
+    assert summary["kNN"]["adapted"] == {"0.02": "n_neighbors=3 in 2 of 2 draws"}
+    assert summary["SVM"]["adapted"] == {}
+    assert adapt_to_draw("kNN", {"n_neighbors": 2}, 3) == ({"n_neighbors": 2}, {})
+    assert adapt_to_draw("kNN", {"n_neighbors": 9, "weights": "distance"}, 4) == (
+        {"n_neighbors": 4, "weights": "distance"}, {"n_neighbors": 4})
 
 
 def test_feature_pickles_must_describe_the_same_chunks():

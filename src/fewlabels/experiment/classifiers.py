@@ -34,6 +34,19 @@ def check_classifier(name: str, kwargs: dict[str, Any]) -> None:
         raise ValueError(f"{name}: {error}") from None
 
 
+def adapt_to_draw(name: str, kwargs: dict[str, Any], training_rows: int) -> tuple[dict[str, Any], dict[str, int]]:
+    """``kwargs`` adapted to a draw of ``training_rows`` rows, and what was changed (param -> value used).
+
+    kNN cannot ask for more neighbours than there are training rows: ``n_neighbors`` becomes
+    ``min(n_neighbors, training_rows)`` (scikit-learn's default 5 when not given).
+    """
+    if name == "kNN":
+        asked = kwargs.get("n_neighbors", KNeighborsClassifier().n_neighbors)
+        if asked > training_rows:
+            return {**kwargs, "n_neighbors": training_rows}, {"n_neighbors": training_rows}
+    return kwargs, {}
+
+
 def make_classifier(name: str, kwargs: dict[str, Any], seed: int) -> ClassifierMixin:
     """A fresh, unfitted classifier; ``random_state`` is set from ``seed`` where it has one."""
     if name not in CLASSIFIERS:

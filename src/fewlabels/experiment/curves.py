@@ -9,7 +9,7 @@ from joblib import Parallel, delayed
 from scipy import stats
 from tqdm import tqdm
 
-from fewlabels.experiment.classifiers import make_classifier
+from fewlabels.experiment.classifiers import adapt_to_draw, make_classifier
 from fewlabels.experiment.sampling import draw_utterances
 from fewlabels.experiment.scoring import chunk_probabilities, predict_units, scores
 
@@ -41,6 +41,7 @@ def aligned_split(handcrafted: dict, code: dict) -> Split:
 def _job(name: str, kwargs: dict[str, Any], fraction: float, repeat: int, subset_seed: list[int], model_seed: int,
          train: Split, test: Split, unit: str, n_classes: int) -> list[dict]:
     drawn = draw_utterances(train.utterance, train.y, fraction, np.random.default_rng(subset_seed))
+    kwargs, adapted = adapt_to_draw(name, kwargs, int(drawn.sum()))
     rows = []
     for family in FAMILIES:
         model = make_classifier(name, kwargs, model_seed)
@@ -53,7 +54,8 @@ def _job(name: str, kwargs: dict[str, Any], fraction: float, repeat: int, subset
                                        test.utterance, unit)
         rows.append({"classifier": name, "fraction": fraction, "repeat": repeat, "family": family,
                      **scores(y_true, y_pred), "train_utterances": len(set(np.asarray(train.utterance)[drawn])),
-                     "train_chunks": int(drawn.sum())})
+                     "train_chunks": int(drawn.sum()),
+                     "adapted": " ".join(f"{key}={value}" for key, value in sorted(adapted.items()))})
     return rows
 
 
@@ -115,9 +117,17 @@ def paired_test(runs: pd.DataFrame, metric: str = "f1_weighted") -> dict[str, fl
             "statistic": float(statistic), "p_value": float(p_value)}
 
 
+def adaptations(runs: pd.DataFrame) -> dict[str, str]:
+    """Per fraction (as text), the classifier params adapted to small draws: "n_neighbors=3 in 5 of 5 draws"."""
+    draws = runs[runs["family"] == FAMILIES[0]]
+    return {f"{fraction:g}": "; ".join(f"{change} in {n} of {len(own)} draws"
+                                        for change, n in own.loc[own["adapted"] != "", "adapted"].value_counts().items())
+            for fraction, own in draws.groupby("fraction") if (own["adapted"] != "").any()}
+
+
 def summarise(runs: pd.DataFrame) -> dict:
     """Per classifier: AULC (mean weighted F1 over fractions) and F1 at 100 % per family,
-    the fraction up to which code features win, and the paired test."""
+    the fraction up to which code features win, the paired test, and the params adapted to small draws."""
     summary = {}
     for name, own in runs.groupby("classifier", sort=False):
         table = curve(own)
@@ -126,5 +136,6 @@ def summarise(runs: pd.DataFrame) -> dict:
                         "f1_full": round(float(table[family].iloc[-1]), 5)} for family in FAMILIES},
             "code_wins_up_to": wins_up_to(table),
             "paired_test": paired_test(own),
+            "adapted": adaptations(own),
         }
     return summary
