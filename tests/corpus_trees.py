@@ -69,16 +69,28 @@ def msp_improv(root: Path, lines: list[str] | None = None, seconds: float = 0.25
 
 TESS_FOLDERS = {"angry": "angry", "disgust": "disgust", "fear": "Fear", "happy": "happy", "neutral": "neutral",
                 "ps": "Pleasant_surprise", "sad": "Sad"}
+TESS_QUIRKS = {("OAF", "fear"): (24414, "AIFF"), ("YAF", "sad"): (24414, "AIFF"), ("YAF", "happy"): (96000, "WAV")}
+"""(speaker, emotion) -> (sample rate, container) of its first word's file in the published copy's quirky way."""
 
 
-def tess(root: Path, words: tuple[str, ...] = ("back", "bar"), seconds: float = 0.25) -> Path:
-    """``OAF_<Emotion>/OAF_<word>_<emotion>.wav`` and the same for YAF (whose surprise folder is spelled differently)."""
+def tess(root: Path, words: tuple[str, ...] = ("back", "bar"), seconds: float = 0.25, quirks: bool = False) -> Path:
+    """``OAF_<Emotion>/OAF_<word>_<emotion>.wav`` and the same for YAF (whose surprise folder is spelled differently).
+
+    ``quirks``: as in the published copy, one more file whose name has a speaker prefix typo
+    (``OAF_neutral/OA_bite_neutral.wav``), two files that are AIFF despite ``.wav`` and one at 96 kHz
+    (:data:`TESS_QUIRKS`).
+    """
     i = 0
     for speaker in ("OAF", "YAF"):
         for emotion, folder in TESS_FOLDERS.items():
             folder = "pleasant_surprised" if (speaker, emotion) == ("YAF", "ps") else folder.lower() if speaker == "YAF" else folder
-            for word in words:
-                clip(root / f"{speaker}_{folder}" / f"{speaker}_{word}_{emotion}.wav", 24414, seconds, seed=(i := i + 1))
+            quirk = TESS_QUIRKS.get((speaker, emotion)) if quirks else None
+            for w, word in enumerate(words):
+                rate, fmt = quirk if quirk and w == 0 else (24414, "WAV")
+                clip(root / f"{speaker}_{folder}" / f"{speaker}_{word}_{emotion}.wav", rate, seconds,
+                     seed=(i := i + 1), fmt=fmt)
+    if quirks:
+        clip(root / "OAF_neutral" / "OA_bite_neutral.wav", 24414, seconds, seed=i + 1)
     return root
 
 
@@ -103,6 +115,25 @@ def crema_d(root: Path, actors: range = range(1001, 1007), seconds: float = 0.25
             for s, (sentence, level) in enumerate((("DFA", "XX"), ("IEO", "HI"))):
                 clip(root / "AudioWAV" / f"{actor}_{sentence}_{emotion}_{level}.wav", 16000, seconds,
                      seed=actor * 100 + e * 10 + s)
+    return root
+
+
+EMODB_SPEAKERS = ("03", "08", "09", "10", "11", "12", "13", "14", "15", "16")
+
+
+def emodb(root: Path, speakers: tuple[str, ...] = EMODB_SPEAKERS[:6], texts: tuple[str, ...] = ("a01", "b01"),
+          emotions: str = "WLEAFTN", seconds: float = 0.25) -> Path:
+    """``wav/<speaker><text><emotion>a.wav`` at 16 kHz, and the published archive's other folders and notes (not audio)."""
+    for s, speaker in enumerate(speakers):
+        for t, text in enumerate(texts):
+            for e, emotion in enumerate(emotions):
+                name = f"{speaker}{text}{emotion}a"
+                clip(root / "wav" / f"{name}.wav", 16000, seconds, seed=s * 100 + t * 10 + e)
+                for folder in ("lablaut", "labsilb", "silb"):  # phone and syllable labels, as text
+                    (root / folder).mkdir(exist_ok=True)
+                    (root / folder / f"{name}.{folder}").write_text("#\n0.1 121 a\n")
+    (root / "erkennung.txt").write_text("Erkennungsraten\n")
+    (root / "erklaerung.txt").write_text("Erklaerung der Dateinamen\n")
     return root
 
 
@@ -132,4 +163,4 @@ def folder(root: Path, classes: tuple[str, ...] = ("cat", "dog"), speakers: int 
 
 
 BUILDERS = {"msp_podcast": msp_podcast, "msp_improv": msp_improv, "tess": tess, "ravdess": ravdess,
-            "crema_d": crema_d, "esc50": esc50, "folder": folder}
+            "crema_d": crema_d, "emodb": emodb, "esc50": esc50, "folder": folder}

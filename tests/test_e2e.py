@@ -29,7 +29,7 @@ def test_dvc_repro_split_builds_corpus_manifest_and_splits(project):
     assert all((path / p).is_file() for p in manifest["path"])
     corpus = json.loads((path / "metrics/corpus.json").read_text())
     assert corpus["utterances"] == 54 and corpus["speakers"] == 9 and corpus["skipped"] == {}
-    assert corpus["formats"] == {"8000 Hz, 1 channel": 54} and corpus["unlabelled_clips"]["clips"] == 0
+    assert corpus["formats"] == {"8000 Hz, 1 channel, WAV": 54} and corpus["unlabelled_clips"]["clips"] == 0
     assert (path / "plots/corpus_durations.png").stat().st_size > 0
     splits = {name: pd.read_csv(path / f"data/splits/{name}.csv") for name in ("labelled", "test", "unlabelled")}
     for name in ("labelled", "test"):
@@ -186,7 +186,7 @@ def test_dvc_repro_on_a_crema_d_tree_tracked_with_dvc_add_plus_unlabelled_clips(
     assert manifest["label"].value_counts().to_dict() == {"negative": 48, "neutral": 12, "positive": 12}
     corpus = json.loads((path / "metrics/corpus.json").read_text())
     assert corpus["source"] == "crema_d" and corpus["speakers"] == 6 and corpus["unlabelled_clips"]["clips"] == 3
-    assert corpus["formats"] == {"16000 Hz, 1 channel": 72}
+    assert corpus["formats"] == {"16000 Hz, 1 channel, WAV": 72}
     assert list((path / "data/raw/synthetic").iterdir()) == [path / "data/raw/synthetic/labels.csv"]  # nothing synthesised
     unlabelled = pd.read_csv(path / "data/splits/unlabelled.csv")
     assert unlabelled["utterance"].str.startswith("unlabelled/").sum() == 3

@@ -5,6 +5,7 @@ import shutil
 import pandas as pd
 import pytest
 
+from fewlabels.corpus import report
 from fewlabels.corpus.importing import import_corpus
 from fewlabels.corpus.layout import CorpusError
 from fewlabels.params import load_params
@@ -39,6 +40,7 @@ def test_msp_podcast_bins_valence_and_keeps_speakers_and_partitions(params, tmp_
                                                                              "6.5": "positive"}
     assert set(manifest["partition"]) == {"Train", "Development", "Test1"}
     assert manifest.loc[0, "utterance"] == "MSP-PODCAST_0000_0000" and manifest.loc[0, "sample_rate"] == 16000
+    assert (manifest["frames"] == 4000).all() and not manifest["speaker_is_proxy"].any()  # 0.25 s at 16 kHz
 
 
 def test_msp_podcast_consensus_emotions_through_the_table(params, tmp_path):
@@ -73,7 +75,7 @@ def test_tess_reads_folders_and_file_names(params, tmp_path):
     assert manifest.set_index("utterance").loc["YAF_back_ps", ["source_label", "label"]].tolist() == [
         "pleasant_surprise", "positive"]
     assert manifest["label"].value_counts().to_dict() == {"negative": 16, "positive": 8, "neutral": 4}
-    assert imported.formats == {"24414 Hz, 1 channel": 28}
+    assert imported.formats == {"24414 Hz, 1 channel, WAV": 28}
 
 
 def test_ravdess_decodes_file_names_and_excludes_unmapped_emotions(params, tmp_path):
@@ -92,6 +94,19 @@ def test_crema_d_decodes_file_names(params, tmp_path):
     manifest = run(params, source="crema_d").manifest
     assert len(manifest) == 6 * 6 * 2 and manifest["speaker"].nunique() == 6
     assert manifest.set_index("utterance").loc["1003_IEO_HAP_HI", ["speaker", "label"]].tolist() == ["1003", "positive"]
+
+
+def test_emodb_decodes_file_names_and_reads_only_the_wav_folder(params, tmp_path):
+    trees.emodb(tmp_path / "corpus")
+    imported = run(params, source="emodb")
+    manifest = imported.manifest
+    assert len(manifest) == 6 * 2 * 7 and set(manifest["speaker"]) == {"03", "08", "09", "10", "11", "12"}
+    assert manifest.set_index("utterance").loc["08b01La", ["speaker", "source_label", "label"]].tolist() == [
+        "08", "boredom", "negative"]
+    assert manifest.groupby("source_label")["label"].first().to_dict() == {
+        "angry": "negative", "boredom": "negative", "disgust": "negative", "fear": "negative", "happy": "positive",
+        "neutral": "neutral", "sad": "negative"}
+    assert imported.formats == {"16000 Hz, 1 channel, WAV": 84} and imported.report.empty
 
 
 def test_esc50_keeps_its_categories_source_recordings_and_folds(params, tmp_path):
@@ -152,20 +167,65 @@ def test_msp_podcast_bad_input_is_an_error_naming_the_file_or_skipped_and_counte
     reason = {"unknown_speaker": "speaker id 'Unknown' names no speaker", "missing_value": r"valence '' is missing",
               "out_of_range": r"valence '9.5' is missing or outside \[1.0, 7.0\]", "missing_file": "not on disk",
               "unlabelled_file": "not in the labels", "unreadable_audio": "not readable as audio",
-              "odd_format": r"44100 Hz, 2 channels, while 2 of 3 files are 16000 Hz, 1 channel"}[problem]
+              "odd_format": r"44100 Hz, 2 channels, WAV, while 2 of 3 files are 16000 Hz, 1 channel, WAV"}[problem]
     with pytest.raises(CorpusError, match=rf"{name}: .*{reason}.*\({kind}; 1 problem"):
-        run(params, source="msp_podcast")
-    imported = run(params, source="msp_podcast", on_bad_input="skip", on_odd_format="skip")
+        run(params, source="msp_podcast", unknown_speaker="error")
+    imported = run(params, source="msp_podcast", on_bad_input="skip", on_odd_format="skip", unknown_speaker="error")
     assert skipped(imported) == {kind: 1}
     assert imported.report["path"].str.endswith(name).any()
     assert len(imported.manifest) == 3 - (problem in ("missing_file", "unreadable_audio", "odd_format"))
+
+
+def msp_podcast_unknown_speaker_rows():
+    known = [(f"MSP-PODCAST_0001_000{u}.wav", "N", "4.0", "7", "Train") for u in range(2)]
+    return known + [("MSP-PODCAST_0002_0001.wav", "N", "4.0", "Unknown", "Train"),
+                    ("MSP-PODCAST_0002_0002.wav", "H", "6.0", "", "Train"),
+                    ("MSP-PODCAST_0003_0001.wav", "A", "2.0", "Unknown", "Test1")]
+
+
+def test_msp_podcast_unknown_speakers_stand_in_as_their_podcast_and_are_counted(params, tmp_path):
+    trees.msp_podcast(tmp_path / "corpus", msp_podcast_unknown_speaker_rows())
+    imported = run(params, source="msp_podcast")  # unknown_speaker: podcast, on_bad_input: error
+    manifest = imported.manifest.set_index("utterance")
+    assert manifest["speaker"].tolist() == ["7", "7", "podcast_0002", "podcast_0002", "podcast_0003"]
+    assert manifest["speaker_is_proxy"].tolist() == [False, False, True, True, True]
+    assert imported.report.empty
+    summary = report.summarise(imported.manifest, imported.report, imported.formats)
+    assert summary["proxy_speakers"] == {"utterances": 3, "speakers": 2} and summary["speakers"] == 3
+
+
+def test_msp_podcast_unknown_speakers_skipped_whatever_on_bad_input_or_an_error(params, tmp_path):
+    trees.msp_podcast(tmp_path / "corpus", msp_podcast_unknown_speaker_rows())
+    imported = run(params, source="msp_podcast", unknown_speaker="skip")
+    assert imported.manifest["utterance"].tolist() == ["MSP-PODCAST_0001_0000", "MSP-PODCAST_0001_0001"]
+    summary = report.summarise(imported.manifest, imported.report, imported.formats)
+    assert summary["skipped"] == {"unknown_speaker": 3} and summary["proxy_speakers"] == {"utterances": 0, "speakers": 0}
+    with pytest.raises(CorpusError, match=r"MSP-PODCAST_0002_0001.wav: .*speaker id 'Unknown' names no speaker; "
+                                          r"corpus.unknown_speaker: podcast .*\(unknown_speaker; 3 problem"):
+        run(params, source="msp_podcast", unknown_speaker="error")
+    imported = run(params, source="msp_podcast", unknown_speaker="error", on_bad_input="skip")
+    assert skipped(imported) == {"unknown_speaker": 3}
+
+
+def test_msp_podcast_proxy_needs_the_podcast_file_name_and_never_merges_with_a_real_speaker(params, tmp_path):
+    rows = msp_podcast_unknown_speaker_rows()[:3]
+    trees.msp_podcast(tmp_path / "corpus", rows + [("podcast-clip.wav", "N", "4.0", "Unknown", "Train")])
+    with pytest.raises(CorpusError, match=r"podcast-clip.wav: .*its name 'podcast-clip' is not "
+                                          r"MSP-PODCAST_<podcast>_<segment>.*\(unknown_speaker; 1 problem"):
+        run(params, source="msp_podcast")
+    assert skipped(run(params, source="msp_podcast", on_bad_input="skip")) == {"unknown_speaker": 1}
+    shutil.rmtree(tmp_path / "corpus")
+    trees.msp_podcast(tmp_path / "corpus", rows + [("MSP-PODCAST_0004_0001.wav", "N", "4.0", "podcast_0002", "Train")])
+    with pytest.raises(CorpusError, match=r"speaker id\(s\) podcast_0002 of the corpus equal the proxy"):
+        run(params, source="msp_podcast")
 
 
 def test_odd_formats_can_be_converted_and_are_counted(params, tmp_path):
     root = trees.crema_d(tmp_path / "corpus", actors=range(1001, 1003))
     trees.clip(root / "AudioWAV" / "1001_DFA_ANG_XX.wav", 22050, channels=2)
     imported = run(params, source="crema_d", on_odd_format="convert")
-    assert len(imported.manifest) == 24 and imported.formats == {"16000 Hz, 1 channel": 23, "22050 Hz, 2 channels": 1}
+    assert len(imported.manifest) == 24 and imported.formats == {"16000 Hz, 1 channel, WAV": 23,
+                                                                 "22050 Hz, 2 channels, WAV": 1}
     converted = imported.report[imported.report["action"] == "converted"]
     assert converted["path"].str.endswith("1001_DFA_ANG_XX.wav").tolist() == [True]
 
@@ -187,11 +247,45 @@ def test_msp_improv_unknown_speaker_and_bad_lines(params, tmp_path):
 def test_tess_odd_names_and_folders(params, tmp_path):
     root = trees.tess(tmp_path / "corpus", words=("back",))
     trees.clip(root / "OAF_angry" / "OAF_bar_sad.wav", 24414)  # folder says angry
-    trees.clip(root / "OAF_angry" / "XYZ_bar_angry.wav", 24414)  # no such speaker
+    trees.clip(root / "XYZ_bar_angry.wav", 24414)  # no such speaker, and no folder to take one from
     trees.clip(root / "OAF_angry" / "OAF_bar_bored.wav", 24414)  # no such emotion
     trees.clip(root / "OAF_angry" / "notes.wav", 24414)  # not a TESS name
     imported = run(params, source="tess", on_bad_input="skip")
     assert skipped(imported) == {"bad_label": 2, "unknown_speaker": 1, "unlabelled_file": 1}
+    assert len(imported.manifest) == 14
+
+
+def test_tess_quirks_of_the_published_copy(params, tmp_path):
+    trees.tess(tmp_path / "corpus", quirks=True)
+    with pytest.raises(CorpusError, match=r"OAF_Fear/OAF_back_fear.wav: 24414 Hz, 1 channel, AIFF, while 26 of 29 "
+                                          r"files are 24414 Hz, 1 channel, WAV \(odd_format; 3 problem\(s\) in all\)\. "
+                                          r"Set corpus.on_odd_format: convert"):
+        run(params, source="tess")
+    imported = run(params, source="tess", on_odd_format="convert")
+    manifest = imported.manifest.set_index("utterance")
+    assert len(manifest) == 29 and manifest.loc["OA_bite_neutral", ["speaker", "label"]].tolist() == ["OAF", "neutral"]
+    assert imported.formats == {"24414 Hz, 1 channel, AIFF": 2, "24414 Hz, 1 channel, WAV": 26,
+                                "96000 Hz, 1 channel, WAV": 1}
+    converted = imported.report[imported.report["action"] == "converted"].set_index("path")["reason"]
+    assert sorted(path.split("corpus/")[1] for path in converted.index) == [
+        "OAF_Fear/OAF_back_fear.wav", "OAF_neutral/OA_bite_neutral.wav", "YAF_happy/YAF_back_happy.wav",
+        "YAF_sad/YAF_back_sad.wav"]
+    assert converted[str(tmp_path / "corpus/OAF_neutral/OA_bite_neutral.wav")] == (
+        "file name says speaker 'OA', folder 'OAF_neutral' says OAF: took the folder's")
+    summary = report.summarise(imported.manifest, imported.report, imported.formats)
+    assert summary["converted"] == 4 and summary["skipped"] == {}
+    assert len(run(params, source="tess", on_odd_format="skip").manifest) == 26
+
+
+def test_emodb_odd_names(params, tmp_path):
+    root = trees.emodb(tmp_path / "corpus", speakers=("03", "08"), texts=("a01",))
+    trees.clip(root / "wav" / "05a01Wa.wav", 16000)  # no speaker 05
+    trees.clip(root / "wav" / "03a01Xa.wav", 16000)  # no emotion X
+    trees.clip(root / "wav" / "03a01Wa copy.wav", 16000)  # not an EmoDB name
+    with pytest.raises(CorpusError, match=r"03a01Wa copy.wav: file name is not .*\(unlabelled_file; 3 problem"):
+        run(params, source="emodb")
+    imported = run(params, source="emodb", on_bad_input="skip")
+    assert skipped(imported) == {"unknown_speaker": 1, "bad_label": 1, "unlabelled_file": 1}
     assert len(imported.manifest) == 14
 
 
@@ -265,7 +359,7 @@ def test_a_path_that_escapes_corpus_path_is_refused_whatever_the_policy(params, 
 
 @pytest.mark.parametrize("source, missing", [
     ("msp_podcast", "labels_consensus.csv"), ("msp_improv", "Evaluation.txt"), ("crema_d", "AudioWAV"),
-    ("esc50", "esc50.csv")])
+    ("emodb", "wav"), ("esc50", "esc50.csv")])
 def test_a_corpus_in_another_layout_gets_an_error_showing_the_expected_one(params, tmp_path, source, missing):
     trees.folder(tmp_path / "corpus")
     with pytest.raises(CorpusError, match=rf"{missing} is missing: expected .*Expected layout under corpus.path"):
@@ -318,8 +412,8 @@ def test_unlabelled_clips_of_any_supported_format_join_without_labels(params, tm
     imported = run(params, source="crema_d")
     rows = imported.manifest[imported.manifest["label"].isna()]
     assert rows["utterance"].tolist() == ["unlabelled/a/1-100038-A-14", "unlabelled/b", "unlabelled/c"]
-    assert (rows["speaker"] == rows["utterance"]).all()
-    assert imported.formats == {"16000 Hz, 1 channel": 24}  # the corpus' formats; extra clips are converted
+    assert rows["speaker"].tolist() == ["unlabelled/a", "unlabelled/b", "unlabelled/c"]
+    assert imported.formats == {"16000 Hz, 1 channel, WAV": 24}  # the corpus' formats; extra clips are converted
 
 
 def test_unlabelled_path_must_not_overlap_the_corpus(params, tmp_path):
@@ -329,3 +423,35 @@ def test_unlabelled_path_must_not_overlap_the_corpus(params, tmp_path):
     shutil.rmtree(tmp_path / "unlabelled")
     with pytest.raises(CorpusError, match="corpus.unlabelled_path .* is not a folder"):
         run(params, source="folder")
+
+
+def test_unlabelled_clips_in_symlinked_folders_are_found_once_and_link_loops_end(params, tmp_path):
+    trees.crema_d(tmp_path / "corpus", actors=range(1001, 1003))
+    elsewhere = tmp_path / "elsewhere"
+    trees.clip(elsewhere / "spk1" / "x.wav", 16000)
+    trees.clip(elsewhere / "spk1" / "deep" / "y.flac", 16000, fmt="FLAC")
+    (elsewhere / "spk1" / "loop").symlink_to(elsewhere, target_is_directory=True)  # back up: walked once
+    extra = tmp_path / "unlabelled"
+    (extra / "linked").symlink_to(elsewhere, target_is_directory=True)
+    (extra / ".hidden").symlink_to(elsewhere / "spk1", target_is_directory=True)  # hidden: skipped
+    rows = run(params, source="crema_d").manifest.query("label.isna()")
+    assert rows["utterance"].tolist() == ["unlabelled/linked/spk1/deep/y", "unlabelled/linked/spk1/x"]
+    assert rows["speaker"].tolist() == ["unlabelled/linked", "unlabelled/linked"]  # the first folder below
+    rows = run(params, source="crema_d", unlabelled_speaker=r"^linked/(?P<speaker>[^/]+)/").manifest.query("label.isna()")
+    assert rows["speaker"].tolist() == ["unlabelled/spk1", "unlabelled/spk1"]
+
+
+def test_unlabelled_speaker_regex_on_the_path_below_unlabelled_path(params, tmp_path):
+    trees.crema_d(tmp_path / "corpus", actors=range(1001, 1003))
+    extra = tmp_path / "unlabelled"
+    for name in ("a/spk7_take1.wav", "b/spk7_take2.wav", "b/spk8_take1.wav", "other.wav"):
+        trees.clip(extra / name, 16000)
+    speakers = run(params, source="crema_d").manifest.query("label.isna()")["speaker"]
+    assert speakers.tolist() == ["unlabelled/a", "unlabelled/b", "unlabelled/b", "unlabelled/other"]
+    pattern = r"spk(?P<speaker>\d+)_"
+    with pytest.raises(CorpusError, match=r"other.wav: corpus.unlabelled_speaker .* finds no speaker in 'other' "
+                                          r"\(unknown_speaker; 1 problem"):
+        run(params, source="crema_d", unlabelled_speaker=pattern)
+    imported = run(params, source="crema_d", unlabelled_speaker=pattern, on_bad_input="skip")
+    assert imported.manifest.query("label.isna()")["speaker"].tolist() == ["unlabelled/7", "unlabelled/7", "unlabelled/8"]
+    assert skipped(imported) == {"unknown_speaker": 1}

@@ -57,10 +57,21 @@ def test_results_keep_the_order_of_the_paths_on_any_number_of_threads(files):
 def test_ids_are_read_back_as_strings_and_no_label_as_nan(tmp_path):
     path = tmp_path / "manifest.csv"
     pd.DataFrame({"utterance": ["007", "unlabelled/x"], "path": ["a.wav", "x.wav"], "label": ["1", None],
-                  "speaker": ["0042", "unlabelled/x"], "partition": ["", ""], "source_label": ["NA", ""],
-                  "duration_s": [1.0, 2.0], "sample_rate": [8000, 8000], "channels": [1, 2],
-                  "md5": ["0e1", "ab"]})[COLUMNS].to_csv(path, index=False)
+                  "speaker": ["0042", "unlabelled/x"], "speaker_is_proxy": [True, False], "partition": ["", ""],
+                  "source_label": ["NA", ""], "duration_s": [1.0, 2.0], "frames": [8000, 16000],
+                  "sample_rate": [8000, 8000], "channels": [1, 2], "md5": ["0e1", "ab"]})[COLUMNS].to_csv(
+        path, index=False)
     manifest = read_manifest(path)
     row = manifest.iloc[0]
     assert (row["utterance"], row["speaker"], row["label"], row["source_label"], row["md5"]) == ("007", "0042", "1", "NA", "0e1")
     assert pd.isna(manifest.loc[1, "label"]) and manifest.loc[1, "partition"] == ""
+    assert manifest["speaker_is_proxy"].dtype == bool and manifest["speaker_is_proxy"].tolist() == [True, False]
+    assert manifest["frames"].dtype == np.int64 and manifest["frames"].tolist() == [8000, 16000]
+
+
+def test_probe_tells_frames_and_the_container_whatever_the_suffix(tmp_path):
+    aiff = tmp_path / "aiff.wav"
+    soundfile.write(aiff, np.random.default_rng(1).integers(-99, 99, 1234).astype(np.int16), 8000, format="AIFF",
+                    subtype="PCM_16")
+    (info, _), = probe_files([str(aiff)], n_jobs=1)
+    assert (info.frames, info.sample_rate, info.container) == (1234, 8000, "AIFF")

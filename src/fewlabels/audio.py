@@ -27,6 +27,7 @@ class AudioInfo:
     frames: int  # samples per channel
     sample_rate: int  # Hz
     channels: int
+    container: str  # the format the content is in, whatever the suffix: "WAV", "AIFF", "FLAC", "OGG"
 
     @property
     def duration_s(self) -> float:
@@ -54,9 +55,10 @@ def read_audio(path: str | Path) -> tuple[np.ndarray, int]:
 
 
 def probe(path: str | Path) -> AudioInfo:
-    """Decode ``path`` to check it and return its length, rate and channel count; raises :class:`AudioError`."""
+    """Decode ``path`` to check it and return its length, rate, channel count and container; raises :class:`AudioError`."""
     samples, sample_rate = read_audio(path)
-    return AudioInfo(frames=samples.shape[0], sample_rate=sample_rate, channels=samples.shape[1])
+    return AudioInfo(frames=samples.shape[0], sample_rate=sample_rate, channels=samples.shape[1],
+                     container=soundfile.info(str(path)).format)
 
 
 def load_signal(path: str | Path, sample_rate: int) -> np.ndarray:

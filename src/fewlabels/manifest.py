@@ -8,14 +8,18 @@ from tqdm import tqdm
 
 from fewlabels.audio import AudioError, AudioInfo, probe
 
-COLUMNS = ["utterance", "path", "label", "speaker", "partition", "source_label", "duration_s", "sample_rate",
-           "channels", "md5"]
+COLUMNS = ["utterance", "path", "label", "speaker", "speaker_is_proxy", "partition", "source_label", "duration_s",
+           "frames", "sample_rate", "channels", "md5"]
 ID_COLUMNS = ("utterance", "path", "label", "speaker", "partition", "source_label", "md5")
+# speaker_is_proxy: the corpus names no speaker, the id stands in for one (MSP-Podcast: the podcast);
+# frames: samples per channel at the native sample_rate
+TYPED_COLUMNS = {"speaker_is_proxy": bool, "frames": int}
 
 
 def read_manifest(path: str | Path) -> pd.DataFrame:
-    """Read a manifest or split CSV with ids kept as strings (a speaker "007" stays "007"); no label is NaN."""
-    return pd.read_csv(path, dtype={column: str for column in ID_COLUMNS}, keep_default_na=False,
+    """Read a manifest or split CSV with ids kept as strings (a speaker "007" stays "007"), ``speaker_is_proxy``
+    as bool and ``frames`` as int; no label is NaN."""
+    return pd.read_csv(path, dtype={**{column: str for column in ID_COLUMNS}, **TYPED_COLUMNS}, keep_default_na=False,
                        na_values={"label": [""]})
 
 

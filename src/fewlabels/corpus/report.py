@@ -24,13 +24,16 @@ def describe(manifest: pd.DataFrame) -> dict:
 
 
 def summarise(manifest: pd.DataFrame, left_out: pd.DataFrame, formats: dict[str, int]) -> dict:
-    """For ``metrics/corpus.json``: :func:`describe` of the labelled utterances, the unlabelled clips,
-    file formats, and the files of the import report counted by what happened to them and why."""
-    extra = manifest[manifest["label"].isna()]
+    """For ``metrics/corpus.json``: :func:`describe` of the labelled utterances, those whose speaker id is a
+    proxy, the unlabelled clips, file formats, and the files of the import report counted by what happened
+    to them and why."""
+    labelled, extra = manifest[manifest["label"].notna()], manifest[manifest["label"].isna()]
+    proxies = labelled[labelled["speaker_is_proxy"]]
     by_action = {action: rows for action, rows in left_out.groupby("action")}
     none = left_out.iloc[:0]
     return {
-        **describe(manifest[manifest["label"].notna()]),
+        **describe(labelled),
+        "proxy_speakers": {"utterances": int(len(proxies)), "speakers": int(proxies["speaker"].nunique())},
         "unlabelled_clips": {"clips": int(len(extra)), "hours": round(float(extra["duration_s"].sum()) / 3600, 3)},
         "formats": formats,
         "skipped": {str(k): int(n) for k, n in by_action.get("skipped", none)["kind"].value_counts().sort_index().items()},

@@ -30,6 +30,10 @@ def main() -> None:
     print(f"{len(labelled)} labelled utterances from {summary['speakers']} speakers, {summary['hours']} h; "
           f"{summary['unlabelled_clips']['clips']} unlabelled clips; skipped {summary['skipped']}, "
           f"excluded {summary['excluded']}, converted {summary['converted']} (listed in {REPORT})")
+    proxies = summary["proxy_speakers"]
+    if proxies["utterances"]:
+        print(f"{proxies['utterances']} utterances without a speaker id have a proxy speaker "
+              f"({proxies['speakers']} proxy ids; column speaker_is_proxy)")
 
 
 if __name__ == "__main__":

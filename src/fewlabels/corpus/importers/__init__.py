@@ -1,5 +1,5 @@
 """One importer per ``corpus.source``: ``read(root, params) -> Catalogue`` and the ``LAYOUT`` it expects."""
-from fewlabels.corpus.importers import crema_d, esc50, folder, msp_improv, msp_podcast, ravdess, synthetic, tess
+from fewlabels.corpus.importers import crema_d, emodb, esc50, folder, msp_improv, msp_podcast, ravdess, synthetic, tess
 
 IMPORTERS = {
     "synthetic": synthetic,
@@ -8,6 +8,7 @@ IMPORTERS = {
     "tess": tess,
     "ravdess": ravdess,
     "crema_d": crema_d,
+    "emodb": emodb,
     "esc50": esc50,
     "folder": folder,
 }

@@ -9,7 +9,7 @@ LAYOUT = """\
 AudioWAV/1001_DFA_ANG_XX.wav ...   actor_sentence_emotion_level"""
 FILE_NAME = re.compile(r"^(?P<actor>\d{4})_(?P<sentence>[A-Z]{3})_(?P<emotion>[A-Z]{3})_(?P<level>[A-Z]{2})$")
 EMOTIONS = {"ANG": "angry", "DIS": "disgust", "FEA": "fear", "HAP": "happy", "NEU": "neutral", "SAD": "sad"}
-ACTORS = range(1001, 1092)
+ACTORS = {str(actor): str(actor) for actor in range(1001, 1092)}
 
 
 def read(root: Path, params: CorpusParams) -> Catalogue:
@@ -17,11 +17,5 @@ def read(root: Path, params: CorpusParams) -> Catalogue:
     audio_dir = require(root / "AudioWAV", "the folder of WAV files", LAYOUT)
     catalogue = CatalogueBuilder("emotion")
     for path, name in catalogue.named_files(audio_files(audio_dir), FILE_NAME, "<actor>_<sentence>_<emotion>_<level>"):
-        if int(name["actor"]) not in ACTORS:
-            catalogue.problem(path, "unknown_speaker", f"actor {name['actor']} is not one of 1001-1091")
-            continue
-        if name["emotion"] not in EMOTIONS:
-            catalogue.problem(path, "bad_label", f"emotion {name['emotion']!r} is not one of {', '.join(EMOTIONS)}")
-            continue
-        catalogue.add(path.stem, path, name["actor"], EMOTIONS[name["emotion"]])
+        catalogue.add_named(path, name, ACTORS, EMOTIONS, ("actor", "emotion"))
     return catalogue.build()

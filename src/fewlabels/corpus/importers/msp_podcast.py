@@ -1,4 +1,5 @@
 """MSP-Podcast (UT Dallas MSP lab): consensus labels CSV, speaker ids, official partitions."""
+import re
 from pathlib import Path
 
 import pandas as pd
@@ -14,10 +15,13 @@ COLUMNS = ("FileName", "EmoClass", "EmoVal", "SpkrID", "Split_Set")
 EMOTIONS = {"A": "angry", "S": "sad", "H": "happy", "U": "surprise", "F": "fear", "D": "disgust", "C": "contempt",
             "N": "neutral", "O": "other", "X": "no_agreement"}
 UNKNOWN_SPEAKERS = ("", "Unknown")
+FILE_NAME = re.compile(r"^MSP-PODCAST_(?P<podcast>\d+)_(?P<segment>\d+)$")
+PROXY_PREFIX = "podcast_"  # proxy speaker id of a file without SpkrID: podcast_<podcast>, e.g. podcast_0002
 
 
 def read(root: Path, params: CorpusParams) -> Catalogue:
-    """Valence (``EmoVal``, 1-7) or consensus emotion (``EmoClass``) per file, speaker ``SpkrID``, partition ``Split_Set``."""
+    """Valence (``EmoVal``, 1-7) or consensus emotion (``EmoClass``) per file, speaker ``SpkrID`` (where it is
+    Unknown or empty, as ``corpus.unknown_speaker`` says), partition ``Split_Set``."""
     labels_path = require(root / "Labels" / "labels_consensus.csv", "the consensus labels CSV", LAYOUT,
                           "labels_concensus.csv")
     audio_dir = require(root / "Audios", "the folder of WAV files", LAYOUT)
@@ -30,9 +34,12 @@ def read(root: Path, params: CorpusParams) -> Catalogue:
         where = f"{labels_path} line {line}"
         path = inside(audio_dir, row.FileName, where)
         speaker = row.SpkrID.strip()
-        if speaker in UNKNOWN_SPEAKERS:
-            catalogue.problem(path, "unknown_speaker", f"{where}: speaker id {row.SpkrID!r} names no speaker")
-            continue
+        proxy = speaker in UNKNOWN_SPEAKERS
+        if proxy:
+            speaker = proxy_speaker(catalogue, path, f"{where}: speaker id {row.SpkrID!r} names no speaker",
+                                    params.unknown_speaker)
+            if speaker is None:
+                continue
         if params.label_from == "valence":
             label = row.EmoVal
         elif row.EmoClass in EMOTIONS:
@@ -40,5 +47,21 @@ def read(root: Path, params: CorpusParams) -> Catalogue:
         else:
             catalogue.problem(path, "bad_label", f"{where}: EmoClass {row.EmoClass!r} is not one of {', '.join(EMOTIONS)}")
             continue
-        catalogue.add(Path(row.FileName).stem, path, speaker, label, partition=row.Split_Set)
+        catalogue.add(Path(row.FileName).stem, path, speaker, label, partition=row.Split_Set, proxy=proxy)
     return catalogue.build(on_disk=audio_files(audio_dir))
+
+
+def proxy_speaker(catalogue: CatalogueBuilder, path: Path, why: str, policy: str) -> str | None:
+    """Under ``corpus.unknown_speaker: podcast`` the podcast id in ``path``'s name as a proxy speaker id; else
+    None, with the file skipped (``skip``) or an ``unknown_speaker`` problem (``error``, or a name that is not
+    ``MSP-PODCAST_<podcast>_<segment>``)."""
+    if policy == "skip":
+        catalogue.problem(path, "unknown_speaker", f"{why} (corpus.unknown_speaker: skip)", action="skipped")
+        return None
+    name = FILE_NAME.match(path.stem)
+    if policy == "podcast" and name:
+        return PROXY_PREFIX + name["podcast"]
+    catalogue.problem(path, "unknown_speaker", why + (
+        "; corpus.unknown_speaker: podcast takes its podcast id instead" if policy == "error"
+        else f"; its name {path.stem!r} is not MSP-PODCAST_<podcast>_<segment>, so no podcast id stands in"))
+    return None

@@ -12,7 +12,7 @@ FILE_NAME = re.compile(r"^(?P<modality>\d{2})-(?P<channel>\d{2})-(?P<emotion>\d{
                        r"(?P<statement>\d{2})-(?P<repetition>\d{2})-(?P<actor>\d{2})$")
 EMOTIONS = {"01": "neutral", "02": "calm", "03": "happy", "04": "sad", "05": "angry", "06": "fear", "07": "disgust",
             "08": "surprise"}
-ACTORS = range(1, 25)
+ACTORS = {f"{actor:02d}": f"Actor_{actor:02d}" for actor in range(1, 25)}
 
 
 def read(root: Path, params: CorpusParams) -> Catalogue:
@@ -20,15 +20,9 @@ def read(root: Path, params: CorpusParams) -> Catalogue:
     catalogue = CatalogueBuilder("emotion")
     scheme = "seven two-digit fields (modality-channel-emotion-intensity-statement-repetition-actor)"
     for path, name in catalogue.named_files(audio_files(root), FILE_NAME, scheme):
-        actor = f"Actor_{name['actor']}"
-        if int(name["actor"]) not in ACTORS:
-            catalogue.problem(path, "unknown_speaker", f"actor {name['actor']} is not one of 01-24")
-            continue
-        if path.parent.name.startswith("Actor_") and path.parent.name != actor:
-            catalogue.problem(path, "unknown_speaker", f"file name says {actor}, folder says {path.parent.name}")
-            continue
-        if name["emotion"] not in EMOTIONS:
-            catalogue.problem(path, "bad_label", f"emotion code {name['emotion']} is not one of 01-08")
-            continue
-        catalogue.add(path.stem, path, actor, EMOTIONS[name["emotion"]])
+        folder, actor = path.parent.name, f"Actor_{name['actor']}"
+        if folder.startswith("Actor_") and folder != actor:
+            catalogue.problem(path, "unknown_speaker", f"file name says {actor}, folder says {folder}")
+        else:
+            catalogue.add_named(path, name, ACTORS, EMOTIONS, ("actor", "emotion"))
     return catalogue.build()
