@@ -37,7 +37,8 @@ def test_dvc_repro_split_builds_corpus_manifest_and_splits(project):
     speakers = [set(rows["speaker"]) for rows in splits.values()]
     assert not (speakers[0] & speakers[1] or speakers[0] & speakers[2] or speakers[1] & speakers[2])
     summary = json.loads((path / "metrics/split.json").read_text())
-    assert sum(s["utterances"] for s in summary.values()) == 54
+    assert sum(summary[name]["utterances"] for name in ("labelled", "test", "unlabelled", "unused")) == 54
+    assert summary["shortfall"] == {} and summary["excluded_classes"] == {}
 
     assert json.loads(project.dvc("status", "split", "--json").stdout) == {}
     # same params, byte-identical corpus: a forced rerun reproduces the same hashes

@@ -148,7 +148,7 @@ def test_knn_asks_for_no_more_neighbours_than_a_draw_has_and_the_adaptation_is_r
                                         (0.04, 0): "", (0.04, 1): "", (1.0, 0): "", (1.0, 1): ""}
     summary = summarise(runs)
     assert summary["kNN"]["adapted"] == {"0.02": "n_neighbors=3 in 2 of 2 draws"}
-    assert summary["SVM"]["adapted"] == {}
+    assert "adapted" not in summary["SVM"]
     assert adapt_to_draw("kNN", {"n_neighbors": 2}, 3) == ({"n_neighbors": 2}, {})
     assert adapt_to_draw("kNN", {"n_neighbors": 9, "weights": "distance"}, 4) == (
         {"n_neighbors": 4, "weights": "distance"}, {"n_neighbors": 4})

@@ -127,15 +127,16 @@ def adaptations(runs: pd.DataFrame) -> dict[str, str]:
 
 def summarise(runs: pd.DataFrame) -> dict:
     """Per classifier: AULC (mean weighted F1 over fractions) and F1 at 100 % per family,
-    the fraction up to which code features win, the paired test, and the params adapted to small draws."""
+    the fraction up to which code features win, the paired test, and the params adapted to small draws (``adapted``, only where there were any)."""
     summary = {}
     for name, own in runs.groupby("classifier", sort=False):
         table = curve(own)
+        adapted = adaptations(own)
         summary[name] = {
             **{family: {"aulc": round(float(table[family].mean()), 5),
                         "f1_full": round(float(table[family].iloc[-1]), 5)} for family in FAMILIES},
             "code_wins_up_to": wins_up_to(table),
             "paired_test": paired_test(own),
-            "adapted": adaptations(own),
+            **({"adapted": adapted} if adapted else {}),  # DVC drops empty mappings from metrics
         }
     return summary

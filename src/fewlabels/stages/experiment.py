@@ -42,7 +42,7 @@ def main() -> None:
               f"{s['handcrafted']['f1_full']:12.3f} {s['code']['f1_full']:6.3f} | {s['code_wins_up_to']:15.0%} | "
               f"{s['paired_test']['mean_difference']:+9.3f} {s['paired_test']['p_value']:8.2g}")
     for name, s in summary.items():
-        for fraction, change in s["adapted"].items():
+        for fraction, change in s.get("adapted", {}).items():
             print(f"adapted to small draws: {name} at fraction {fraction}: {change}")
 
 

@@ -1,0 +1,65 @@
+"""A new user's first runs on public corpora in their published layouts: each run ends with a result,
+or stops early with one error line that says how to go on, and following it gets further."""
+import json
+import re
+
+import pandas as pd
+import pytest
+
+from tests import corpus_trees as trees
+from tests.conftest import update_params
+
+pytestmark = pytest.mark.e2e
+
+
+def add_corpus(project, *folders: str) -> None:
+    """Hash-track ``folders`` with ``dvc add`` and commit, as README's "Bring your own corpus" says."""
+    project.dvc("add", *folders)
+    project.run("git", "add", "-A")
+    project.run("git", "commit", "-qm", "corpus")
+
+
+def exp_run(project, *settings: str, check: bool = True):
+    args = [arg for setting in settings for arg in ("-S", setting)]
+    return project.dvc("exp", "run", *args, check=check)
+
+
+def one_error_line(result) -> str:
+    """The run failed with exactly one ``error:`` line and no traceback; that line."""
+    assert result.returncode != 0
+    output = result.stdout + result.stderr
+    assert "Traceback" not in output, output
+    errors = [line for line in output.splitlines() if line.startswith("error:")]
+    assert len(errors) == 1, output
+    return errors[0]
+
+
+def test_ravdess_stops_at_the_split_with_the_quotas_that_fit_then_runs_to_the_end(project):
+    """24 actors; with the default quotas the split cannot fill three speaker-disjoint sets."""
+    trees.ravdess(project.path / "data/corpora/ravdess", actors=range(1, 25), seconds=3.2)
+    update_params(project.path / "params.yaml", {"experiment": {"classifiers": {"kNN": {}}, "fraction_step": 0.05}})
+    add_corpus(project, "data/corpora/ravdess")
+    corpus = ("corpus.source=ravdess", "corpus.path=data/corpora/ravdess")
+    error = one_error_line(exp_run(project, *corpus, "split.labelled_per_class=100", "split.test_per_class=150",
+                                   check=False))
+    # RAVDESS has 4 negative emotions x 1 file per actor here: 96 < 100, so labelled takes every actor
+    assert "class 'negative' would be missing from the test split" in error
+    assert "Quotas not met: labelled negative 96 of 100 (24 speakers)" in error
+    assert "The corpus has negative 96 utterances from 24 speakers, neutral 48 utterances from 24 speakers, " \
+           "positive 24 utterances from 24 speakers" in error
+    both = int(re.search(r"split\.labelled_per_class and split\.test_per_class (\d+)", error)[1])
+
+    # the suggested quotas split; the default 3.75 s chunks are longer than every 3.2 s clip
+    quotas = (f"split.labelled_per_class={both}", f"split.test_per_class={both}")
+    error = one_error_line(exp_run(project, *corpus, *quotas, check=False))
+    assert re.search(r"is at least audio\.min_signal 30000 samples \(3\.75 s at 8000 Hz\) long: lower "
+                     r"audio\.min_signal", error), error
+    split = json.loads((project.path / "metrics/split.json").read_text())
+    assert split["labelled"]["per_class"]["positive"] == both and split["unlabelled"]["utterances"] > 0
+
+    # README's RAVDESS settings: 3 s chunks; kNN with its default 5 neighbours meets draws of 3 utterances
+    exp_run(project, *corpus, *quotas, "audio.min_signal=24000")
+    summary = json.loads((project.path / "metrics/f1.json").read_text())
+    assert summary["kNN"]["adapted"]["0.05"] == "n_neighbors=3 in 2 of 2 draws"
+    assert "adapted" not in summary["SVM"]
+    assert 0 <= summary["kNN"]["handcrafted"]["aulc"] <= 1
