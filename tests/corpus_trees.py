@@ -94,8 +94,9 @@ def tess(root: Path, words: tuple[str, ...] = ("back", "bar"), seconds: float = 
     return root
 
 
-def ravdess_name(emotion: int, actor: int, statement: int = 1, repetition: int = 1, channel: int = 1) -> str:
-    intensity = 1 if emotion == 1 else 2
+def ravdess_name(emotion: int, actor: int, statement: int = 1, repetition: int = 1, channel: int = 1,
+                 intensity: int | None = None) -> str:
+    intensity = intensity or (1 if emotion == 1 else 2)
     return f"03-{channel:02d}-{emotion:02d}-{intensity:02d}-{statement:02d}-{repetition:02d}-{actor:02d}.wav"
 
 

@@ -159,8 +159,14 @@ def explain_infeasible(plan: Assignment, split_of: np.ndarray, targets: dict[str
     fits = (f"largest quotas that work with split.seed {seed}: {'; or '.join(options)}" if options else
             "no labelled and test quotas work with these speakers")
     extra = "" if plan.has_extra_unlabelled else "; or add unlabelled clips from elsewhere with corpus.unlabelled_path"
-    return (f"{problem}. Quotas not met: {', '.join(short) or 'none'}. The corpus has {', '.join(has)}. "
+    return (f"{problem}. Quotas not met: {listed(short) or 'none'}. The corpus has {listed(has)}. "
             f"The {fits}{extra}.")
+
+
+def listed(items: list[str], limit: int = 6) -> str:
+    """``items`` joined by commas, the ones past ``limit`` counted instead of listed."""
+    more = f" and {len(items) - limit} more" if len(items) > limit else ""
+    return ", ".join(items[:limit]) + more
 
 
 def check_speaker_count(speakers: int, has_extra_unlabelled: bool) -> None:

@@ -1,0 +1,65 @@
+"""README's command for each corpus, run as written on a fixture tree with the published release's layout,
+speakers, files per speaker and class, and known quirks (tests/published_corpora.py), up to the split."""
+import json
+import re
+import shlex
+
+import pytest
+import yaml
+
+from tests import corpus_trees as trees
+from tests import published_corpora as published
+from tests.conftest import ROOT, update_params
+
+pytestmark = pytest.mark.e2e
+MARKER = "<!-- corpus commands: tests/test_readme_corpora.py runs each of these -->"
+
+
+def readme_commands() -> dict[str, list[str]]:
+    """corpus.source -> the README's ``dvc exp run`` command for it, as arguments."""
+    text = ROOT.joinpath("README.md").read_text()
+    block = text.split(MARKER, 1)[1].split("```bash\n", 1)[1].split("```", 1)[0]
+    commands = [shlex.split(line) for line in block.replace("\\\n", " ").splitlines() if line.startswith("dvc ")]
+    return {re.search(r"corpus\.source=(\w+)", " ".join(args))[1]: args for args in commands}
+
+
+COMMANDS = readme_commands()
+
+
+def test_every_corpus_has_a_command():
+    assert set(COMMANDS) == set(published.BUILDERS)
+
+
+@pytest.mark.parametrize("source", sorted(published.BUILDERS))
+def test_the_readme_command_for_each_corpus_imports_and_splits_it(project, source):
+    args = COMMANDS[source]
+    settings = dict(arg.split("=", 1) for arg in args if "=" in arg)
+    path = project.path
+    shipped = yaml.safe_load((ROOT / "params.yaml").read_text())
+    update_params(path / "params.yaml", {"split": shipped["split"]})  # the quotas a new user starts from
+    project.dvc("config", "cache.type", "hardlink,symlink")  # as README advises for large corpora
+    published.BUILDERS[source](path / settings["corpus.path"])
+    folders = [settings["corpus.path"]]
+    if "corpus.unlabelled_path" in settings:  # ESC-US and other clips from elsewhere: a few, in folders
+        for i in range(6):
+            trees.clip(path / settings["corpus.unlabelled_path"] / f"{i % 3:02d}" / f"{i}.ogg", 44100, 0.05,
+                       seed=i, fmt="OGG")
+        folders.append(settings["corpus.unlabelled_path"])
+    project.dvc("add", *folders)
+    project.run("git", "add", "-A")
+    project.run("git", "commit", "-qm", f"{source} corpus")
+
+    result = project.dvc(*args[1:3], "split", *args[3:], check=False)  # dvc exp run split -S ...
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "Traceback" not in result.stdout + result.stderr
+    corpus = json.loads((path / "metrics/corpus.json").read_text())
+    split = json.loads((path / "metrics/split.json").read_text())
+    assert corpus["source"] == source
+    for name in ("labelled", "test"):  # every quota met
+        quota = int(settings.get(f"split.{name}_per_class", shipped["split"][f"{name}_per_class"]))
+        assert set(split[name]["per_class"].values()) == {quota}, (name, split[name])
+    assert split["unlabelled"]["utterances"] > 0
+    expected = {"crema_d": lambda: corpus["skipped"] == {"unreadable_audio": 1},
+                "tess": lambda: corpus["converted"] == 4 and "24414 Hz, 1 channel, AIFF" in corpus["formats"],
+                "msp_podcast": lambda: corpus["proxy_speakers"]["utterances"] > 1000}
+    assert expected.get(source, lambda: corpus["skipped"] == {})(), corpus
