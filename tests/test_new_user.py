@@ -63,3 +63,20 @@ def test_ravdess_stops_at_the_split_with_the_quotas_that_fit_then_runs_to_the_en
     assert summary["kNN"]["adapted"]["0.05"] == "n_neighbors=3 in 2 of 2 draws"
     assert "adapted" not in summary["SVM"]
     assert 0 <= summary["kNN"]["handcrafted"]["aulc"] <= 1
+
+
+def test_emodb_with_chunks_too_short_for_the_autoencoder_stops_in_the_first_stage(project):
+    """1.5 s chunks at 8 kHz are (29, 200) spectrograms, too small for AE3: refused before anything runs."""
+    trees.emodb(project.path / "data/corpora/emodb", seconds=2.0)
+    add_corpus(project, "data/corpora/emodb")
+    result = exp_run(project, "corpus.source=emodb", "corpus.path=data/corpora/emodb", "audio.min_signal=12000",
+                     check=False)
+    error = one_error_line(result)
+    assert error.startswith("error: params.yaml: autoencoder.architecture AE3 cannot encode spectrograms of shape "
+                            "(29, 200)"), error
+    assert "raise audio.min_signal to at least 14800 samples, or set autoencoder.architecture to AE1 or AE2 or AE4" in error
+    assert "Running stage 'synthesise'" in result.stdout and "Running stage 'corpus'" not in result.stdout
+    exp_run(project, "corpus.source=emodb", "corpus.path=data/corpora/emodb", "audio.min_signal=12000",
+            "autoencoder.architecture=AE4")
+    assert json.loads((project.path / "metrics/corpus.json").read_text())["excluded"] == {}
+    assert json.loads((project.path / "metrics/f1.json").read_text())
