@@ -101,7 +101,7 @@ def test_each_param_section_reruns_exactly_the_stages_that_use_it(project):
         ({"spectrogram": {"backend": "pyaudioanalysis"}}, {"spectrograms"}),
         ({"split": {"seed": 7}}, {"split"}),
         ({"autoencoder": {"latent_dim": 4, "learning_rate": 1e-05}}, set()),
-        ({"experiment": {"repeats": 3, "unit": "chunk"}}, set()),
+        ({"draws": {"repeats": 3}, "classify": {"unit": "chunk"}, "compare": {"bootstrap": 300}}, set()),
     ]:
         update_params(params, change)
         assert project.stale_stages("spectrograms", "handcrafted") == stale, change
@@ -145,30 +145,50 @@ def test_full_dvc_repro_then_plots_show(project):
     project.dvc("repro")
     path = project.path
     summary = json.loads((path / "metrics/f1.json").read_text())
-    assert set(summary) == {"SVM", "kNN", "DecisionTree", "RandomForest", "AdaBoost"}
-    for name, entry in summary.items():
-        for family in ("handcrafted", "code"):
-            assert set(entry[family]) == {"aulc", "f1_full"} and 0 <= entry[family]["aulc"] <= 1
-        assert entry["code_wins_up_to"] in (0.0, 0.5, 1.0)
-        assert entry["paired_test"]["pairs"] == 2 * 2
+    classifiers = ("SVM", "kNN", "DecisionTree", "RandomForest", "AdaBoost")
+    assert set(summary["methods"]) == {f"{family}/{name}" for family in ("handcrafted", "code") for name in classifiers}
+    assert summary["unit_of_replication"].startswith("test speaker") and summary["bootstrap"] == 200
+    for method, entry in summary["methods"].items():
+        assert entry["aulc_low"] <= entry["aulc"] <= entry["aulc_high"] and 0 <= entry["aulc"] <= 1
+        assert entry["aulc_per_class_low"] <= entry["aulc_per_class"] <= entry["aulc_per_class_high"]
+    for name in classifiers:
+        comparison = summary["comparisons"][f"code/{name}"]
+        assert comparison["reference"] == f"handcrafted/{name}"
+        assert comparison["ci_low"] <= comparison["aulc_difference"] <= comparison["ci_high"]
+        assert comparison["decision"] in ("better", "no evidence", "worse")
+        assert comparison["p_value"] <= comparison["p_holm"] <= 1
+        assert [(b["axis"], b["budget"]) for b in comparison["per_budget"]] == [
+            ("fraction", 0.5), ("fraction", 1.0), ("count", 1.0), ("count", 2.0)]
         table = pd.read_csv(path / f"plots/f1/{name}.csv")
         assert list(table.columns) == ["fraction", "handcrafted", "code", "handcrafted_low", "handcrafted_high",
                                        "code_low", "code_high"]
         assert table["fraction"].tolist() == [0.5, 1.0]
-        assert entry["handcrafted"]["f1_full"] == pytest.approx(table["handcrafted"].iloc[-1], abs=1e-5)
-    runs = pd.read_csv(path / "metrics/f1_runs.csv")
-    assert len(runs) == 5 * 2 * 2 * 2
+        assert summary["methods"][f"handcrafted/{name}"]["f1_all"] == pytest.approx(table["handcrafted"].iloc[-1], abs=1e-5)
+        assert pd.read_csv(path / f"plots/f1/{name}_per_class.csv")["per_class"].tolist() == [1, 2]
+    predictions = pd.read_parquet(path / "data/predictions/classify.parquet")
+    draws = pd.read_csv(path / "data/draws.csv")
+    assert len(predictions) == 10 * len(draws.groupby(["axis", "budget", "repeat"])) * predictions["utterance"].nunique()
     assert (path / "plots/f1_curves.png").read_bytes()[:4] == b"\x89PNG"
     assert json.loads(project.dvc("status", "--json").stdout) == {}
 
     plots = json.loads(project.dvc("plots", "show", "--json").stdout)["data"]
-    for name in summary:
+    for name in classifiers:
         (rendered,) = plots[f"f1 {name}"]
         assert rendered["type"] == "vega" and "handcrafted" in json.dumps(rendered) and "code" in json.dumps(rendered)
+        assert f"f1 per class {name}" in plots
     assert "autoencoder loss" in plots
     project.dvc("plots", "show", "-o", "dvc_plots")
     html = (path / "dvc_plots/index.html").read_text()
     assert "f1_RandomForest" in html and "handcrafted" in html
+
+    # compare's params rerun compare only; a method's params rerun it and compare
+    params = path / "params.yaml"
+    update_params(params, {"compare": {"bootstrap": 300}})
+    assert project.repro_ran() == {"compare"}
+    update_params(params, {"classify": {"unit": "chunk"}})
+    assert project.repro_ran() == {"classify", "compare"}
+    update_params(params, {"draws": {"repeats": 3}})
+    assert project.repro_ran() == {"draws", "classify", "compare"}
 
 
 def test_dvc_repro_on_a_crema_d_tree_tracked_with_dvc_add_plus_unlabelled_clips(project):

@@ -6,7 +6,8 @@ import pytest
 
 from tests.conftest import ROOT, update_params
 
-STAGES_WITH_PARAMS = ("synthesise", "corpus", "split", "spectrograms", "handcrafted", "train_autoencoder", "experiment")
+STAGES_WITH_PARAMS = ("synthesise", "corpus", "split", "spectrograms", "handcrafted", "train_autoencoder", "draws",
+                      "classify", "compare")
 
 
 @pytest.mark.parametrize("stage", STAGES_WITH_PARAMS)

@@ -37,7 +37,7 @@ def one_error_line(result) -> str:
 def test_ravdess_stops_at_the_split_with_the_quotas_that_fit_then_runs_to_the_end(project):
     """24 actors; with the default quotas the split cannot fill three speaker-disjoint sets."""
     trees.ravdess(project.path / "data/corpora/ravdess", actors=range(1, 25), seconds=3.2)
-    update_params(project.path / "params.yaml", {"experiment": {"classifiers": {"kNN": {}}, "fraction_step": 0.05}})
+    update_params(project.path / "params.yaml", {"classify": {"classifiers": {"kNN": {}}}, "draws": {"fraction_step": 0.05}})
     add_corpus(project, "data/corpora/ravdess")
     corpus = ("corpus.source=ravdess", "corpus.path=data/corpora/ravdess")
     error = one_error_line(exp_run(project, *corpus, "split.labelled_per_class=100", "split.test_per_class=150",
@@ -60,9 +60,11 @@ def test_ravdess_stops_at_the_split_with_the_quotas_that_fit_then_runs_to_the_en
     # README's RAVDESS settings: 3 s chunks; kNN with its default 5 neighbours meets draws of 3 utterances
     exp_run(project, *corpus, *quotas, "audio.min_signal=24000")
     summary = json.loads((project.path / "metrics/f1.json").read_text())
-    assert summary["kNN"]["adapted"]["0.05"] == "n_neighbors=3 in 2 of 2 draws"
-    assert "adapted" not in summary["SVM"]
-    assert 0 <= summary["kNN"]["handcrafted"]["aulc"] <= 1
+    for method in ("handcrafted/kNN", "code/kNN"):
+        assert summary["adapted"][method]["fraction 0.05"] == "n_neighbors=3 in 2 of 2 draws"
+        assert summary["adapted"][method]["count 1"] == "n_neighbors=3 in 2 of 2 draws"
+    assert set(summary["adapted"]) == {"handcrafted/kNN", "code/kNN"}
+    assert 0 <= summary["methods"]["handcrafted/kNN"]["aulc"] <= 1
 
 
 def test_emodb_with_chunks_too_short_for_the_autoencoder_stops_in_the_first_stage(project):

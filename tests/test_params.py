@@ -75,9 +75,12 @@ def test_missing_key_is_named(params_file):
     ("autoencoder", "validation_split", 0, r"autoencoder\.validation_split must be greater than 0, got 0"),
     ("autoencoder", "patience", -1, r"autoencoder\.patience must be at least 0"),
     ("autoencoder", "latent_dim", True, r"autoencoder\.latent_dim must be int, got bool"),
-    ("experiment", "classifiers", {}, r"experiment\.classifiers must hold at least 1 entry"),
-    ("experiment", "repeats", 0, r"experiment\.repeats must be at least 1"),
-    ("experiment", "fraction_step", 1.5, r"experiment\.fraction_step must be at most 1"),
+    ("classify", "classifiers", {}, r"classify\.classifiers must hold at least 1 entry"),
+    ("draws", "repeats", 0, r"draws\.repeats must be at least 1"),
+    ("draws", "fraction_step", 1.5, r"draws\.fraction_step must be at most 1"),
+    ("draws", "largest_count", 0, r"draws\.largest_count must be at least 1"),
+    ("compare", "bootstrap", 10, r"compare\.bootstrap must be at least 100"),
+    ("compare", "confidence", 1.0, r"compare\.confidence must be less than 1"),
     ("split", "labelled_per_class", 0, r"split\.labelled_per_class must be at least 1"),
     ("split", "unlabelled_per_class", -3, r"split\.unlabelled_per_class must be at least 1"),
     ("split", "partitions", {"train": ["Train"]}, r"split\.partitions: unknown split 'train'"),
@@ -121,15 +124,15 @@ def test_every_emotion_needs_an_entry(params_file):
 
 
 @pytest.mark.parametrize("classifiers, message", [
-    ({"kNN": {"n_neighbors": 0}}, r"experiment\.classifiers: kNN: The 'n_neighbors' parameter of KNeighborsClassifier"),
-    ({"SVM": {"kernal": "rbf"}}, r"experiment\.classifiers: SVM: .*unexpected keyword argument 'kernal'"),
-    ({"RandomForrest": {}}, r"experiment\.classifiers: unknown classifier 'RandomForrest' \(did you mean RandomForest\?\)"),
-    ({"AdaBoost": {"n_estimators": "ten"}}, r"experiment\.classifiers: AdaBoost: The 'n_estimators' parameter"),
+    ({"kNN": {"n_neighbors": 0}}, r"classify\.classifiers: kNN: The 'n_neighbors' parameter of KNeighborsClassifier"),
+    ({"SVM": {"kernal": "rbf"}}, r"classify\.classifiers: SVM: .*unexpected keyword argument 'kernal'"),
+    ({"RandomForrest": {}}, r"classify\.classifiers: unknown classifier 'RandomForrest' \(did you mean RandomForest\?\)"),
+    ({"AdaBoost": {"n_estimators": "ten"}}, r"classify\.classifiers: AdaBoost: The 'n_estimators' parameter"),
 ])
 def test_classifier_keyword_arguments_are_checked_before_any_stage_runs(params_file, classifiers, message):
-    params_file.write_text(re.sub(r"  classifiers:.*?\n  fraction_step", "  classifiers: {}\n  fraction_step",
+    params_file.write_text(re.sub(r"  classifiers:.*?\n  unit", "  classifiers: {}\n  unit",
                                   params_file.read_text(), flags=re.S))
-    update_params(params_file, {"experiment": {"classifiers": classifiers}})
+    update_params(params_file, {"classify": {"classifiers": classifiers}})
     with pytest.raises(ParamsError, match=message):
         load_params(params_file)
 

@@ -20,7 +20,7 @@ from pydantic.dataclasses import dataclass
 from fewlabels.autoencoder.families import FAMILIES, can_encode, smallest_axis
 from fewlabels.corpus.labels import EMOTIONS
 from fewlabels.errors import FewlabelsError
-from fewlabels.experiment.classifiers import check_classifier
+from fewlabels.methods.classifiers import check_classifier
 from fewlabels.features.fast import check_short_term_window, mid_term_ratios, spectrogram_shape, window_samples
 
 
@@ -200,11 +200,17 @@ class AutoencoderParams:
 
 
 @dataclass(config=_CONFIG)
-class ExperimentParams:
-    classifiers: Annotated[dict[Str, dict[Str, Any]], Field(min_length=1)]  # name -> scikit-learn keyword arguments
+class DrawsParams:
     fraction_step: Annotated[Float, Field(gt=0, le=1)]  # labelled fractions step, 2 * step, ..., 1
-    repeats: Count  # random draws per fraction
-    unit: Literal["utterance", "chunk"]  # what a test prediction is scored on
+    largest_count: Count  # utterances per class 1, 2, 4, ... up to this, then all
+    repeats: Count  # random draws per budget
+    seed: Seed
+
+
+@dataclass(config=_CONFIG)
+class ClassifyParams:
+    classifiers: Annotated[dict[Str, dict[Str, Any]], Field(min_length=1)]  # name -> scikit-learn keyword arguments
+    unit: Literal["utterance", "chunk"]  # what a test prediction is made for
     seed: Seed
 
     @field_validator("classifiers")
@@ -216,6 +222,15 @@ class ExperimentParams:
 
 
 @dataclass(config=_CONFIG)
+class CompareParams:
+    bootstrap: Annotated[Int, Field(ge=100)]  # resamples of test speakers (and label draws)
+    confidence: Annotated[Float, Field(ge=0.5, lt=1)]  # level of every interval
+    low_budgets: Count  # the smallest budgets of each axis that the low-budget AULC covers
+    reference: Str  # the reference of methods without a classifier (handcrafted/<classifier>)
+    seed: Seed
+
+
+@dataclass(config=_CONFIG)
 class Params:
     corpus: CorpusParams
     split: SplitParams
@@ -223,7 +238,9 @@ class Params:
     spectrogram: SpectrogramParams
     handcrafted: HandcraftedParams
     autoencoder: AutoencoderParams
-    experiment: ExperimentParams
+    draws: DrawsParams
+    classify: ClassifyParams
+    compare: CompareParams
 
     @model_validator(mode="after")
     def _consistent(self):

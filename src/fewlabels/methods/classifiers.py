@@ -1,7 +1,9 @@
 """The five classifiers of the original study, built from params."""
 import difflib
+import zlib
 from typing import Any
 
+import numpy as np
 from sklearn.base import ClassifierMixin
 from sklearn.ensemble import AdaBoostClassifier, RandomForestClassifier
 from sklearn.neighbors import KNeighborsClassifier
@@ -21,7 +23,7 @@ CLASSIFIERS = {
 
 
 def check_classifier(name: str, kwargs: dict[str, Any]) -> None:
-    """A ValueError naming ``experiment.classifiers.<name>`` unless it is a known classifier whose keyword
+    """A ValueError naming ``classify.classifiers.<name>`` unless it is a known classifier whose keyword
     arguments scikit-learn accepts (names, types and ranges; checked without fitting)."""
     if name not in CLASSIFIERS:
         close = difflib.get_close_matches(name, CLASSIFIERS, n=1)
@@ -48,14 +50,10 @@ def adapt_to_draw(name: str, kwargs: dict[str, Any], training_rows: int) -> tupl
 
 
 def make_classifier(name: str, kwargs: dict[str, Any], seed: int) -> ClassifierMixin:
-    """A fresh, unfitted classifier; ``random_state`` is set from ``seed`` where it has one."""
-    if name not in CLASSIFIERS:
-        raise ValueError(f"unknown classifier {name!r} in experiment.classifiers; known: {', '.join(CLASSIFIERS)}")
+    """A fresh, unfitted classifier (``kwargs`` checked by params); ``random_state``, where it has one, comes
+    from ``seed`` and the classifier's name, not its position in params."""
     estimator, standardise = CLASSIFIERS[name]
-    try:
-        model = estimator(**kwargs)
-    except TypeError as error:
-        raise ValueError(f"experiment.classifiers.{name}: {error}") from None
+    model = estimator(**kwargs)
     if "random_state" in model.get_params() and "random_state" not in kwargs:
-        model.set_params(random_state=seed)
+        model.set_params(random_state=int(np.random.SeedSequence([seed, zlib.crc32(name.encode())]).generate_state(1)[0]))
     return make_pipeline(StandardScaler(), model) if standardise else model

@@ -1,0 +1,59 @@
+"""The labelled subsets every method trains on: one draw per budget and repeat, shared, so comparisons are paired.
+
+Two budget axes: ``fraction`` (the seed study's: a share of each class's labelled utterances,
+at least one) and ``count`` (utterances per class on a doubling grid 1, 2, 4, ..., then all).
+A draw depends only on the seed, the axis, the budget value and the repeat: adding or removing
+a budget changes no other draw.
+"""
+import zlib
+
+import numpy as np
+import pandas as pd
+
+AXES = ("fraction", "count")
+COLUMNS = ["axis", "budget", "repeat", "utterance"]
+
+
+def fractions(step: float) -> np.ndarray:
+    """Labelled fractions ``step, 2 step, ..., 1`` (the last one is always 1), shape (n,)."""
+    n = int(np.floor(1 / step + 1e-9))
+    values = np.round(step * np.arange(1, n + 1), 10)
+    return values if values[-1] == 1 else np.append(values, 1.0)
+
+
+def counts(largest: int, class_sizes: list[int]) -> np.ndarray:
+    """Utterances per class 1, 2, 4, ... up to ``largest`` (below the biggest class), then all: the
+    biggest class's size, shape (n,). A class smaller than a budget gives all of its utterances."""
+    grid = 2 ** np.arange(int(np.log2(largest)) + 1)
+    every = max(class_sizes)
+    return np.append(grid[grid < every], every)
+
+
+def utterances_by_class(utterance: list[str], y: np.ndarray) -> dict[int, np.ndarray]:
+    """Sorted unique utterance ids per class index, from per-chunk ``utterance`` and ``y`` (n,)."""
+    names, first = np.unique(np.asarray(utterance), return_index=True)
+    labels = np.asarray(y)[first]
+    return {int(label): names[labels == label] for label in np.unique(labels)}
+
+
+def draw(by_class: dict[int, np.ndarray], axis: str, budget: float, repeat: int, seed: int) -> np.ndarray:
+    """Utterance ids of one draw: per class ``max(1, round(budget * n))`` (fraction) or ``min(budget, n)``
+    (count) of its ``n`` utterances, at random from (seed, axis, budget value, repeat); sorted."""
+    key = zlib.crc32(f"{axis}:{budget:.10g}".encode())
+    rng = np.random.default_rng([seed, key, repeat])
+    chosen = []
+    for members in by_class.values():
+        n = max(1, round(budget * members.size)) if axis == "fraction" else min(int(budget), members.size)
+        chosen.append(rng.choice(members, n, replace=False))
+    return np.sort(np.concatenate(chosen))
+
+
+def all_draws(by_class: dict[int, np.ndarray], fraction_step: float, largest_count: int, repeats: int,
+              seed: int) -> pd.DataFrame:
+    """Every draw of both axes as rows (axis, budget, repeat, utterance)."""
+    sizes = [members.size for members in by_class.values()]
+    grids = {"fraction": fractions(fraction_step), "count": counts(largest_count, sizes)}
+    frames = [pd.DataFrame({"axis": axis, "budget": float(budget), "repeat": repeat,
+                            "utterance": draw(by_class, axis, float(budget), repeat, seed)})
+              for axis, grid in grids.items() for budget in grid for repeat in range(repeats)]
+    return pd.concat(frames, ignore_index=True)[COLUMNS]

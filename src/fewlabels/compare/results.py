@@ -1,0 +1,130 @@
+"""Every method's learning curve and AULC with intervals, and every method against its reference, from the
+prediction tables: what ``metrics/f1.json`` and ``plots/f1/`` hold.
+
+The unit of replication is the test speaker: intervals come from a cluster bootstrap over test
+speakers jointly with the label draws (:mod:`fewlabels.compare.statistics`). A method
+``<family>/<classifier>`` is compared with ``handcrafted/<classifier>``; a method without a
+classifier (``finetune``, ...) with ``compare.reference``. P-values are Holm-corrected in two
+families: the AULC-level comparisons (the headline claims) and the per-budget ones.
+"""
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from fewlabels.compare.confusion import confusion_counts
+from fewlabels.compare.statistics import aulc, bootstrap_f1, crossover, holm, paired_comparison, point_f1
+from fewlabels.errors import FewlabelsError
+
+REFERENCE_FAMILY = "handcrafted"
+X_NAMES = {"fraction": "fraction", "count": "per_class"}  # the budget column of each axis's curves
+
+
+@dataclass(frozen=True)
+class AxisResult:
+    """One budget axis: F1 per method and budget, its resamples, and the axis values the AULC integrates over."""
+
+    axis: str
+    methods: list[str]
+    budgets: np.ndarray  # (budgets,)
+    point: np.ndarray  # (methods, budgets)
+    resampled: np.ndarray  # (resamples, methods, budgets)
+
+    @property
+    def x(self) -> np.ndarray:
+        """The fractions, or log2 of the per-class counts: each doubling of the labels weighs the same."""
+        return self.budgets if self.axis == "fraction" else np.log2(self.budgets)
+
+
+def reference_of(method: str, default: str) -> str | None:
+    """The method ``method`` is compared with: hand-crafted features with the same classifier, ``default``
+    for a method without a classifier; None for a reference itself."""
+    family, _, classifier = method.partition("/")
+    if family == REFERENCE_FAMILY:
+        return None
+    return f"{REFERENCE_FAMILY}/{classifier}" if classifier else default
+
+
+def axis_results(table: pd.DataFrame, n_classes: int, resamples: int, seed: int) -> list[AxisResult]:
+    """Point and bootstrap F1 of every method on each budget axis of the prediction ``table``."""
+    results = []
+    for axis, rows in table.groupby("axis", sort=False):
+        confusion = confusion_counts(rows, n_classes)
+        results.append(AxisResult(str(axis), confusion.methods, confusion.budgets.astype(float),
+                                  point_f1(confusion.counts), bootstrap_f1(confusion.counts, resamples, seed)))
+    return results
+
+
+def interval(values: np.ndarray, confidence: float) -> tuple[np.ndarray, np.ndarray]:
+    """Percentile interval over the first axis (resamples)."""
+    return tuple(np.quantile(values, [(1 - confidence) / 2, (1 + confidence) / 2], axis=0))
+
+
+def curves(result: AxisResult, confidence: float) -> pd.DataFrame:
+    """One row per budget: the budget, each method's F1 and its ``_low`` / ``_high`` interval bounds."""
+    low, high = interval(result.resampled, confidence)
+    table = pd.DataFrame({X_NAMES[result.axis]: result.budgets})
+    for i, method in enumerate(result.methods):
+        table[method] = result.point[i]
+    for i, method in enumerate(result.methods):
+        table[f"{method}_low"], table[f"{method}_high"] = low[i], high[i]
+    return table
+
+
+def summarise(results: list[AxisResult], confidence: float, low_budgets: int, default_reference: str) -> dict:
+    """``metrics/f1.json``: per method the AULC (and its interval) on each axis, the low-budget AULC and F1 with
+    all labels; per compared method the AULC differences, per-budget differences, decisions and crossovers."""
+    methods: dict[str, dict] = {}
+    comparisons: dict[str, dict] = {}
+    headline, per_budget = [], []  # (entry, key) of every p-value, in the two Holm families
+    for result in results:
+        suffix = "" if result.axis == "fraction" else f"_{X_NAMES[result.axis]}"
+        first = min(max(2, low_budgets), len(result.budgets))
+        areas = {"aulc": (aulc(result.point, result.x), aulc(result.resampled, result.x)),
+                 "low_budget_aulc": (aulc(result.point, result.x, first), aulc(result.resampled, result.x, first))}
+        for i, method in enumerate(result.methods):
+            entry = methods.setdefault(method, {})
+            for name, (point, resampled) in areas.items():
+                low, high = interval(resampled[:, i], confidence)
+                entry.update({f"{name}{suffix}": _round(point[i]), f"{name}{suffix}_low": _round(low),
+                              f"{name}{suffix}_high": _round(high)})
+            entry[f"f1_all{suffix}"] = _round(result.point[i, -1])
+        for i, method in enumerate(result.methods):
+            reference = reference_of(method, default_reference)
+            if reference is None:
+                continue
+            if reference not in result.methods:
+                raise FewlabelsError(f"compare: {method} has no reference {reference} in the prediction tables; "
+                                     f"set compare.reference to one of {', '.join(result.methods)}")
+            j = result.methods.index(reference)
+            entry = comparisons.setdefault(method, {"reference": reference})
+            for name, (point, resampled) in areas.items():
+                found = paired_comparison(resampled[:, i], resampled[:, j], point[i], point[j], confidence)
+                key = "aulc" if not suffix and name == "aulc" else f"{name}{suffix}"
+                entry[key] = _comparison(found)
+                headline.append(entry[key])
+            found = paired_comparison(result.resampled[:, i], result.resampled[:, j], result.point[i], result.point[j],
+                                      confidence)
+            rows = [{"axis": result.axis, "budget": float(budget), **_comparison(found, b)}
+                    for b, budget in enumerate(result.budgets)]
+            entry.setdefault("per_budget", []).extend(rows)
+            per_budget.extend(rows)
+            entry[f"better_up_to{suffix or '_fraction'}"] = crossover(found.decision, result.budgets)
+    for family in (headline, per_budget):
+        for item, adjusted in zip(family, holm(np.array([item["p_value"] for item in family]))):
+            item["p_holm"] = _round(adjusted)
+    for entry in comparisons.values():  # the fraction axis' AULC comparison is the comparison's headline
+        headline_entry = entry.pop("aulc")
+        entry.update({"aulc_difference": headline_entry.pop("difference"), **headline_entry})
+    return {"methods": methods, "comparisons": comparisons}
+
+
+def _comparison(found, index=()) -> dict:
+    return {"difference": _round(found.difference[index]), "ci_low": _round(found.ci_low[index]),
+            "ci_high": _round(found.ci_high[index]), "p_value": _round(found.p_value[index]),
+            "effect_size": _round(found.effect_size[index]), "decision": str(found.decision[index])}
+
+
+def _round(value) -> float | None:
+    value = float(value)
+    return None if np.isnan(value) else round(value, 5)

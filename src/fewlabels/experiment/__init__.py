@@ -1,1 +1,0 @@
-"""The learning-curve experiment: hand-crafted vs code features across classifiers and labelled fractions."""

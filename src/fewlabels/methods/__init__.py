@@ -1,0 +1,1 @@
+"""Method families: each turns the shared draws into predictions on the test set (the prediction table)."""

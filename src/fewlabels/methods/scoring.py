@@ -1,0 +1,33 @@
+"""From a fitted classifier to predictions per test unit: chunk probabilities, averaged per utterance,
+ties broken at random."""
+import numpy as np
+import pandas as pd
+
+
+def chunk_probabilities(model, X: np.ndarray, n_classes: int) -> np.ndarray:
+    """Class probabilities (n_chunks, n_classes); one-hot votes for models without ``predict_proba``."""
+    columns = model.classes_
+    if hasattr(model, "predict_proba"):
+        scores = model.predict_proba(X)
+    else:
+        scores = (model.predict(X)[:, None] == columns[None, :]).astype(float)
+    probabilities = np.zeros((len(X), n_classes))
+    probabilities[:, columns] = scores
+    return probabilities
+
+
+def unit_probabilities(probabilities: np.ndarray, utterances: list[str], chunks: np.ndarray,
+                       unit: str) -> tuple[np.ndarray, np.ndarray]:
+    """``(unit ids (n_units,), probabilities (n_units, n_classes))``: per utterance the mean of its chunks'
+    probabilities (``unit="utterance"``, in first-seen order), or every chunk as ``<utterance>#<chunk>``."""
+    if unit == "chunk":
+        return np.array([f"{u}#{c}" for u, c in zip(utterances, chunks)]), probabilities
+    mean = pd.DataFrame(probabilities).groupby(np.asarray(utterances), sort=False).mean()
+    return mean.index.to_numpy(), mean.to_numpy()
+
+
+def predict(probabilities: np.ndarray, rng: np.random.Generator) -> np.ndarray:
+    """The most probable class of each row of ``probabilities`` (n, n_classes); a tie goes to one of the
+    tied classes at random (not always the first), drawn from ``rng``; int (n,)."""
+    tied = probabilities >= probabilities.max(axis=1, keepdims=True) - 1e-12
+    return np.where(tied, rng.random(probabilities.shape), -1.0).argmax(axis=1)
