@@ -1,0 +1,114 @@
+"""Pool replicates of the study: what a different split or autoencoder seed does, which resampling test
+speakers cannot show.
+
+A replicate is a DVC experiment of the same study with other seeds, e.g.
+
+    dvc exp run --queue -S split.seed=1 -S autoencoder.seed=1
+    dvc exp run --queue -S split.seed=2 -S autoencoder.seed=2
+    dvc queue start -j 1
+    python -m fewlabels.replicates            # HEAD's study and every experiment of HEAD
+
+Each replicate's prediction tables are read through DVC (``dvc.api``, from the experiment's commit:
+nothing is copied by hand) and compared as the compare stage does. The unit of replication of the
+pooled interval is the replicate: per comparison the mean AULC difference over replicates with a
+t interval (replicates - 1 degrees of freedom) from their spread, which holds the between-replicate
+variance (split, autoencoder) and the within-replicate variance (test speakers, label draws) alike.
+"""
+import argparse
+import io
+import json
+import sys
+from pathlib import Path
+
+import dvc.api
+import numpy as np
+import pandas as pd
+from scipy import stats
+
+from fewlabels.compare.results import axis_results, summarise
+from fewlabels.errors import FewlabelsError
+from fewlabels.params import load_params
+from fewlabels.stages import run
+
+TABLES = ("data/predictions/classify.parquet",)
+SEEDS = ("split.seed", "autoencoder.seed", "draws.seed", "classify.seed")
+
+
+def replicate_revisions(names: list[str]) -> dict[str, dict]:
+    """Revision -> its seeds, for HEAD and the experiments ``names`` (all experiments of HEAD if none)."""
+    found = {}
+    for row in dvc.api.exp_show():
+        if row["rev"] == "workspace" or row.get("State") in ("Queued", "Running", "Failed"):
+            continue
+        name = "HEAD" if row.get("typ") == "baseline" else row.get("Experiment")
+        if name == "HEAD" or (name and (not names or name in names)):
+            found[name] = {seed: row.get(seed) for seed in SEEDS}
+    missing = sorted(set(names) - set(found))
+    if missing:
+        raise FewlabelsError(f"replicates: no experiment {', '.join(missing)} of HEAD; `dvc exp show` lists them")
+    return found
+
+
+def read_tables(revision: str) -> pd.DataFrame:
+    """The prediction tables of ``revision`` (HEAD or an experiment name), from DVC's cache or remote."""
+    frames = []
+    for path in TABLES:
+        with dvc.api.open(path, rev=None if revision == "HEAD" else revision, mode="rb") as f:
+            frames.append(pd.read_parquet(io.BytesIO(f.read())))
+    return pd.concat(frames, ignore_index=True)
+
+
+def pool(per_replicate: dict[str, dict], confidence: float) -> dict:
+    """Per comparison: each replicate's AULC difference, their mean, between-replicate SD, mean within-replicate
+    interval half-width, and a t interval of the mean over replicates."""
+    pooled = {}
+    methods = next(iter(per_replicate.values()))["comparisons"]
+    for method in methods:
+        differences = np.array([summary["comparisons"][method]["aulc_difference"] for summary in per_replicate.values()])
+        half_widths = [(summary["comparisons"][method]["ci_high"] - summary["comparisons"][method]["ci_low"]) / 2
+                       for summary in per_replicate.values()]
+        n, mean = len(differences), float(differences.mean())
+        spread = float(differences.std(ddof=1)) if n > 1 else float("nan")
+        half = stats.t.ppf((1 + confidence) / 2, n - 1) * spread / np.sqrt(n) if n > 1 else float("nan")
+        pooled[method] = {
+            "reference": methods[method]["reference"], "replicates": n,
+            "aulc_difference": dict(zip(per_replicate, np.round(differences, 5).tolist())),
+            "mean": round(mean, 5), "between_replicate_sd": round(spread, 5),
+            "mean_within_replicate_half_width": round(float(np.mean(half_widths)), 5),
+            "ci_low": round(mean - half, 5), "ci_high": round(mean + half, 5),
+            "decision": "better" if mean - half > 0 else "worse" if mean + half < 0 else "no evidence"}
+    return pooled
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(prog="python -m fewlabels.replicates", description=__doc__.split("\n\n")[0])
+    parser.add_argument("experiments", nargs="*", help="experiment names (default: every experiment of HEAD)")
+    parser.add_argument("-o", "--output", type=Path, help="also write the pooled comparison as JSON here")
+    args = parser.parse_args(argv)
+    params = load_params().compare
+    revisions = replicate_revisions(args.experiments)
+    if len(revisions) < 2:
+        raise FewlabelsError("replicates: HEAD has no experiments to pool; queue some with other seeds, e.g. "
+                             "dvc exp run --queue -S split.seed=1 -S autoencoder.seed=1")
+    per_replicate = {}
+    for revision in revisions:
+        table = read_tables(revision)
+        classes = [c for c in table.columns if c.startswith("p_")]
+        results = axis_results(table, len(classes), params.bootstrap, params.seed)
+        per_replicate[revision] = summarise(results, params.confidence, params.low_budgets, params.reference)
+    pooled = pool(per_replicate, params.confidence)
+    report = {"unit_of_replication": "replicate (split and autoencoder seeds)", "seeds": revisions,
+              "confidence": params.confidence, "comparisons": pooled}
+    if args.output:
+        args.output.write_text(json.dumps(report, indent=2) + "\n")
+    print(f"{len(revisions)} replicates: {', '.join(revisions)}")
+    print(f"{'method':>20} | AULC difference per replicate | mean [{params.confidence:.0%} t interval] | "
+          "between-replicate SD | mean within-replicate half-width")
+    for method, entry in pooled.items():
+        per = " ".join(f"{value:+.3f}" for value in entry["aulc_difference"].values())
+        print(f"{method:>20} | {per} | {entry['mean']:+.3f} [{entry['ci_low']:+.3f}, {entry['ci_high']:+.3f}] | "
+              f"{entry['between_replicate_sd']:.3f} | {entry['mean_within_replicate_half_width']:.3f}")
+
+
+if __name__ == "__main__":
+    run(lambda: main(sys.argv[1:]))
