@@ -53,7 +53,7 @@ def read_tables(revision: str) -> pd.DataFrame:
     """The prediction tables of ``revision`` (HEAD or an experiment name), from DVC's cache or remote."""
     frames = []
     for path in TABLES:
-        with dvc.api.open(path, rev=None if revision == "HEAD" else revision, mode="rb") as f:
+        with dvc.api.open(path, rev=revision, mode="rb") as f:
             frames.append(pd.read_parquet(io.BytesIO(f.read())))
     return pd.concat(frames, ignore_index=True)
 
