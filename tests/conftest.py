@@ -20,9 +20,10 @@ TINY_PARAMS = {
     "corpus": {"synthetic": {"speakers": 9, "utterances_per_speaker": 6}},
     "split": {"labelled_per_class": 2, "test_per_class": 2, "unlabelled_per_class": None},
     "autoencoder": {"latent_dim": 8, "batch_size": 16, "max_epochs": 2, "patience": 2},
-    "draws": {"fraction_step": 0.5, "largest_count": 1, "repeats": 2},
+    "draws": {"fraction_step": 0.5, "largest_count": 2, "repeats": 2},
     "classify": {"classifiers": {"SVM": {}, "kNN": {"n_neighbors": 1}, "DecisionTree": {},
                                  "RandomForest": {"n_estimators": 10}, "AdaBoost": {"n_estimators": 5}}},
+    "finetune": {"budgets": {"count": [1, 2]}, "repeats": 1, "max_epochs": 2, "fixed_epochs": 2, "batch_size": 8},
     "compare": {"bootstrap": 200, "low_budgets": 1},
 }
 

@@ -1,4 +1,6 @@
 import dataclasses
+import subprocess
+import sys
 
 import keras
 import numpy as np
@@ -6,6 +8,7 @@ import pytest
 
 from fewlabels.autoencoder.architectures import FAMILIES, build_autoencoder
 from fewlabels.autoencoder.codes import encode
+from fewlabels.autoencoder.pooling import VARIANCE_FLOOR
 from fewlabels.autoencoder.training import (SpectrogramBatches, TrainingError, constant_prediction_loss,
                                             speaker_holdout, train_autoencoder)
 from fewlabels.features import FeatureError
@@ -13,7 +16,9 @@ from fewlabels.params import load_params
 from tests.conftest import ROOT
 
 TINY = dataclasses.replace(load_params(ROOT / "params.yaml").autoencoder, architecture="AE1", latent_dim=8,
-                           batch_size=8, max_epochs=4, min_delta=0.0, patience=10, seed=3)
+                           batch_size=8, max_epochs=4, min_delta=0.0, patience=10, seed=3, loss="bce",
+                           bottleneck="dense")
+TINY_DTU = dataclasses.replace(TINY, architecture="DTU", filters=4, decoder="unpooling", loss="mse")
 
 
 def spectrogram_like(n: int, shape=(49, 200), seed: int = 0) -> np.ndarray:
@@ -26,7 +31,8 @@ def spectrogram_like(n: int, shape=(49, 200), seed: int = 0) -> np.ndarray:
 
 
 def test_ae3_encoder_matches_the_original_summary_layer_by_layer():
-    _, encoder = build_autoencoder((74, 200), "AE3", 64, "softmax")
+    _, encoder = build_autoencoder((74, 200), dataclasses.replace(TINY, architecture="AE3", latent_dim=64,
+                                                                  bottleneck_activation="softmax"))
     shapes = [layer.output.shape[1:] for layer in encoder.layers if not layer.name.startswith(("encoder_dropout", "spectrogram"))]
     assert shapes == [(37, 100, 16), (18, 50, 32), (6, 16, 64), (2, 5, 128), (1280,), (256,), (64,)]
     assert [layer.count_params() for layer in encoder.layers if layer.count_params()] == [80, 2080, 18496, 73856, 327936, 16448]
@@ -37,7 +43,7 @@ def test_ae3_encoder_matches_the_original_summary_layer_by_layer():
 @pytest.mark.parametrize("architecture", sorted(FAMILIES))
 @pytest.mark.parametrize("shape", [(74, 200), (49, 200)])
 def test_every_family_reconstructs_the_input_shape(architecture, shape):
-    autoencoder, encoder = build_autoencoder(shape, architecture, 32)
+    autoencoder, encoder = build_autoencoder(shape, dataclasses.replace(TINY, architecture=architecture, latent_dim=32))
     x = spectrogram_like(2, shape)[..., None]
     assert autoencoder.output_shape == (None, *shape, 1)
     reconstruction = autoencoder.predict(x, verbose=0)
@@ -49,16 +55,14 @@ def test_every_family_reconstructs_the_input_shape(architecture, shape):
     assert [(l.kernel_size, l.strides) for l in convs] == [(l.kernel_size, l.strides) for l in reversed(transposed)]
 
 
-@pytest.mark.parametrize("kwargs, message", [
-    ({"architecture": "AE9"}, "architecture must be one of"),
-    ({"bottleneck_activation": "tanh"}, "bottleneck_activation must be one of"),
-    ({"dropout": 1.0}, r"dropout must lie in \[0, 1\)"),
-    ({"latent_dim": 0}, "latent_dim must be at least 1"),
-    ({"input_shape": (8, 8)}, r"cannot encode spectrograms of shape \(8, 8\)"),
+@pytest.mark.parametrize("architecture, shape, message", [
+    ("AE3", (8, 8), r"AE3 cannot encode spectrograms of shape \(8, 8\): both axes must be at least 36 long"),
+    ("DTU", (0, 5), r"spectrograms must have a shape \(frames, bins\) of at least \(1, 1\), got \(0, 5\)"),
+    ("DTU", (5,), r"spectrograms must have a shape \(frames, bins\) of at least \(1, 1\), got \(5,\)"),
 ])
-def test_bad_settings_are_refused(kwargs, message):
+def test_shapes_an_architecture_cannot_encode_are_refused(architecture, shape, message):
     with pytest.raises(ValueError, match=message):
-        build_autoencoder(**{"input_shape": (74, 200), **kwargs})
+        build_autoencoder(shape, dataclasses.replace(TINY, architecture=architecture))
 
 
 def test_speaker_holdout_keeps_speakers_whole():
@@ -155,7 +159,7 @@ def test_a_loss_that_turns_nan_stops_training_with_a_clear_error():
 
 
 def test_codes_that_are_not_finite_are_refused():
-    _, encoder = build_autoencoder((49, 200), "AE1", 4)
+    _, encoder = build_autoencoder((49, 200), dataclasses.replace(TINY, latent_dim=4))
     X = spectrogram_like(3)
     assert encode(encoder, X, "test").shape == (3, 4)
     code = encoder.get_layer("code")
@@ -163,3 +167,99 @@ def test_codes_that_are_not_finite_are_refused():
     code.set_weights([kernel, np.array([np.nan, 0, 0, 0], dtype=np.float32)])
     with pytest.raises(FeatureError, match=r"the encoder gives NaN or infinite codes for 3 of 3 test chunks"):
         encode(encoder, X, "test")
+
+
+@pytest.mark.parametrize("decoder", ["unpooling", "upsampling"])
+@pytest.mark.parametrize("bottleneck", ["dense", "pooled"])
+@pytest.mark.parametrize("shape", [(7, 9), (8, 12), (1, 1)])
+def test_dtu_reconstructs_odd_and_even_shapes(decoder, bottleneck, shape):
+    params = dataclasses.replace(TINY_DTU, decoder=decoder, bottleneck=bottleneck, loss="bce", latent_dim=3)
+    autoencoder, encoder = build_autoencoder(shape, params)
+    x = spectrogram_like(2, shape)[..., None]
+    reconstruction = autoencoder.predict(x, verbose=0)
+    assert reconstruction.shape == x.shape and 0 <= reconstruction.min() and reconstruction.max() <= 1
+    assert encoder.predict(x, verbose=0).shape == (2, 3)
+    assert encoder.get_layer("code") is autoencoder.get_layer("code")
+    convs = [layer for layer in autoencoder.layers if isinstance(layer, keras.layers.Conv2D)]
+    assert [(layer.kernel_size, layer.filters) for layer in convs] == [((5, 5), 4), ((3, 3), 4), ((3, 3), 4),
+                                                                         ((3, 3), 4), ((3, 3), 4), ((5, 5), 1)]
+    undo = [type(layer).__name__ for layer in autoencoder.layers
+            if layer.name.startswith(("decoder_unpool", "decoder_upsample"))]
+    assert undo == 3 * ["MaxUnpooling" if decoder == "unpooling" else "UpSampling2D"]
+
+
+def test_dtu_encoder_for_the_default_shape_has_the_expected_size():
+    params = dataclasses.replace(TINY_DTU, filters=64, latent_dim=128)
+    _, encoder = build_autoencoder((74, 200), params)
+    sizes = [encoder.get_layer(f"encoder_conv_{i}").output.shape[1:3] for i in (1, 2, 3)]
+    assert sizes == [(74, 200), (37, 100), (19, 50)]
+    assert encoder.get_layer("flatten").input.shape == (None, 10, 25, 64)
+    assert encoder.count_params() == (5 * 5 + 1) * 64 + 2 * (3 * 3 * 64 + 1) * 64 + (10 * 25 * 64 + 1) * 128
+
+
+@pytest.mark.parametrize("architecture, loss, activation", [("AE1", "bce", "sigmoid"), ("AE1", "mse", "linear"),
+                                                            ("DTU", "bce", "sigmoid"), ("DTU", "mse", "linear")])
+def test_the_output_activation_follows_the_loss(architecture, loss, activation):
+    autoencoder, _ = build_autoencoder((49, 30), dataclasses.replace(TINY_DTU, architecture=architecture, loss=loss))
+    assert autoencoder.get_layer("reconstruction").activation.__name__ == activation
+
+
+@pytest.mark.parametrize("architecture, decoder", [("AE1", "unpooling"), ("DTU", "unpooling"), ("DTU", "upsampling")])
+def test_the_pooled_bottleneck_is_the_mean_and_sd_over_time_of_the_last_map(architecture, decoder):
+    params = dataclasses.replace(TINY_DTU, architecture=architecture, decoder=decoder, bottleneck="pooled")
+    autoencoder, encoder = build_autoencoder((49, 30), params)
+    statistics = encoder.get_layer("time_statistics")
+    last_map, pooled = keras.Model(encoder.input, [statistics.input, statistics.output]).predict(
+        spectrogram_like(3, (49, 30))[..., None], verbose=0)
+    assert last_map.shape[1] > 1  # several frames to pool over
+    _, frames, bins, channels = last_map.shape
+    assert pooled.shape == (3, 2 * bins * channels)
+    assert encoder.get_layer("code").input.shape == (None, 2 * bins * channels)
+    sd = np.sqrt(np.maximum(last_map.var(axis=1), VARIANCE_FLOOR))
+    expected = np.concatenate([last_map.mean(axis=1).reshape(3, -1), sd.reshape(3, -1)], axis=1)
+    np.testing.assert_allclose(pooled, expected, rtol=1e-5, atol=1e-6)
+    assert autoencoder.get_layer("decoder_unflatten").units == frames * bins * channels  # decoder: the whole map
+
+
+def test_the_constant_baseline_for_mse_is_the_mean_squared_error_of_a_constant():
+    X = np.random.default_rng(0).normal(2, 3, (5, 7, 9)).astype(np.float32)
+    exact = X.astype(np.float64)
+    assert constant_prediction_loss(X, exact.mean(), "mse") == pytest.approx(np.var(exact), rel=1e-9)
+    assert constant_prediction_loss(X, 0.5, "mse") == pytest.approx(np.mean((exact - 0.5) ** 2), rel=1e-9)
+    with pytest.raises(ValueError, match=r"autoencoder.loss must be one of \['bce', 'mse'\], got 'mae'"):
+        constant_prediction_loss(X, 0.5, "mae")
+
+
+@pytest.fixture(scope="module")
+def dtu_runs():
+    X = spectrogram_like(48, (12, 20))
+    X = (X - X.mean()) / X.std()  # mse needs no [0, 1]
+    speakers = [f"s{i // 6}" for i in range(48)]
+    return X, train_autoencoder(X, speakers, TINY_DTU, verbose=0), train_autoencoder(X, speakers, TINY_DTU, verbose=0)
+
+
+def test_mse_training_of_dtu_lowers_the_loss_and_is_deterministic(dtu_runs):
+    X, first, second = dtu_runs
+    assert first.history["loss"][-1] < first.history["loss"][0]
+    assert first.autoencoder.loss == "mean_squared_error"
+    assert first.history == second.history
+    for a, b in zip(first.autoencoder.get_weights(), second.autoencoder.get_weights()):
+        assert np.array_equal(a, b)
+
+
+LOAD_AFTER_CODES = """
+import sys
+import numpy as np
+import keras
+import fewlabels.autoencoder.codes  # all a stage imports before loading an encoder
+np.save(sys.argv[3], keras.models.load_model(sys.argv[1]).predict(np.load(sys.argv[2]), verbose=0))
+"""
+
+
+def test_a_saved_dtu_encoder_loads_back_in_a_process_that_imports_codes(dtu_runs, tmp_path):
+    X, result, _ = dtu_runs
+    result.encoder.save(tmp_path / "encoder.keras")
+    np.save(tmp_path / "x.npy", X[:5, ..., None])
+    subprocess.run([sys.executable, "-c", LOAD_AFTER_CODES, tmp_path / "encoder.keras", tmp_path / "x.npy",
+                    tmp_path / "codes.npy"], check=True, capture_output=True)
+    assert np.array_equal(np.load(tmp_path / "codes.npy"), result.encoder.predict(X[:5, ..., None], verbose=0))

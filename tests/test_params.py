@@ -165,3 +165,33 @@ def test_several_problems_are_counted(params_file):
     update_params(params_file, {"autoencoder": {"batch_size": 0, "max_epochs": 0}})
     with pytest.raises(ParamsError, match=r"batch_size must be at least 1, got 0 \(1 more problem\(s\) after this one\)"):
         load_params(params_file)
+
+
+@pytest.mark.parametrize("changes, message", [
+    ({"autoencoder": {"bottleneck": "pooled"}, "audio": {"min_signal": 20_000}},
+     r"autoencoder\.bottleneck pooled needs at least 2 frames in the last encoder map, but AE3 leaves 1"),
+    ({"spectrogram": {"scale": "standard"}}, r"autoencoder\.loss bce needs spectrograms in \[0, 1\]"),
+    ({"spectrogram": {"kind": "logmel"}}, r"AE3 cannot encode spectrograms of shape \(116, 28\) .* raise "
+                                          r"spectrogram\.mel\.bands to at least 36, or set autoencoder\.architecture"),
+    ({"spectrogram": {"kind": "logmel", "mel": {"window_s": 0.063125}}, "autoencoder": {"architecture": "DTU"}},
+     r"spectrogram\.mel\.window_s 0\.063125 gives an odd window of 505 samples"),
+    ({"spectrogram": {"kind": "logmel", "mel": {"fmax": 5000.0}}, "autoencoder": {"architecture": "DTU"}},
+     r"spectrogram\.mel\.fmax 5000 Hz lies above the Nyquist frequency"),
+    ({"spectrogram": {"kind": "logmel", "mel": {"fmin": 300.0, "fmax": 200.0}}},
+     r"spectrogram\.mel: fmin \(300 Hz\) must lie below fmax \(200 Hz\)"),
+    ({"spectrogram": {"kind": "logmel", "mel": {"bands": 300}}, "autoencoder": {"architecture": "DTU"}},
+     r"spectrogram\.mel\.bands 300 exceeds the 257 frequency bins"),
+    ({"finetune": {"repeats": 9}}, r"finetune\.repeats 9 exceeds draws\.repeats 5"),
+    ({"compare": {"also_compare": ["finetune against scratch"]}}, r"is not '<method> vs <reference>'"),
+])
+def test_params_that_only_fail_together_are_refused_with_the_way_out(params_file, changes, message):
+    update_params(params_file, changes)
+    with pytest.raises(ParamsError, match=message):
+        load_params(params_file)
+
+
+def test_the_dtu_family_encodes_log_mel_spectrograms_with_a_pooled_code(params_file):
+    update_params(params_file, {"spectrogram": {"kind": "logmel", "scale": "standard"},
+                                "autoencoder": {"architecture": "DTU", "bottleneck": "pooled", "loss": "mse"}})
+    params = load_params(params_file)
+    assert (params.autoencoder.architecture, params.spectrogram.mel.bands) == ("DTU", 28)

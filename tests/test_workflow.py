@@ -8,7 +8,8 @@ import pytest
 from tests.conftest import update_params
 
 pytestmark = pytest.mark.e2e
-RESULTS = ("metrics/f1.json", "plots/f1/RandomForest.csv", "plots/f1/SVM_per_class.csv")
+RESULTS = ("metrics/f1.json", "plots/f1/RandomForest.csv", "plots/f1/SVM_per_class.csv",
+           "data/predictions/finetune.parquet")
 
 
 def reproduced(project):
@@ -23,18 +24,18 @@ def test_params_rerun_exactly_their_stages_runs_are_reproducible_and_the_run_cac
     baseline = reproduced(project)
     assert project.stale_stages() == set()
     assert project.repro_ran("--force") == {"synthesise", "corpus", "split", "spectrograms", "handcrafted", "train_autoencoder",
-                                             "code_features", "draws", "classify", "compare"}
+                                             "code_features", "draws", "classify", "finetune", "compare"}
     assert {name: (project.path / name).read_bytes() for name in RESULTS} == baseline  # identical second run
 
     params = project.path / "params.yaml"
     update_params(params, {"audio": {"min_signal": 20_000}})
     assert project.repro_ran() == {"spectrograms", "handcrafted", "train_autoencoder", "code_features", "draws",
-                                   "classify", "compare"}
+                                   "classify", "finetune", "compare"}
     model = (project.path / "models/encoder.keras").read_bytes()
     update_params(params, {"autoencoder": {"latent_dim": 4}})
-    assert project.repro_ran() == {"train_autoencoder", "code_features", "classify", "compare"}
-    update_params(params, {"draws": {"repeats": 3}})
-    assert project.repro_ran() == {"draws", "classify", "compare"}
+    assert project.repro_ran() == {"train_autoencoder", "code_features", "classify", "finetune", "compare"}
+    update_params(params, {"finetune": {"hidden_units": 16}})
+    assert project.repro_ran() == {"finetune", "compare"}
 
     # switching latent_dim back restores the earlier model from the run-cache instead of training again
     update_params(params, {"autoencoder": {"latent_dim": 8}})

@@ -9,6 +9,7 @@ rate) are checked here, before any stage runs. Every problem is a :class:`Params
 message names the key, the value and the range or choices.
 """
 import difflib
+import math
 import re
 from pathlib import Path
 from typing import Annotated, Any, Literal
@@ -17,11 +18,13 @@ import yaml
 from pydantic import ConfigDict, Field, Strict, TypeAdapter, ValidationError, field_validator, model_validator
 from pydantic.dataclasses import dataclass
 
-from fewlabels.autoencoder.families import FAMILIES, can_encode, smallest_axis
+from fewlabels.autoencoder.families import FAMILIES, axis_sizes, can_encode, dtu_axis_size, smallest_axis
 from fewlabels.corpus.labels import EMOTIONS
 from fewlabels.errors import FewlabelsError
 from fewlabels.methods.classifiers import check_classifier
+from fewlabels.compare.draws import fractions
 from fewlabels.features.fast import check_short_term_window, mid_term_ratios, spectrogram_shape, window_samples
+from fewlabels.features.mel import mel_spectrogram_shape
 
 
 class ParamsError(FewlabelsError):
@@ -168,11 +171,30 @@ class AudioParams:
 
 
 @dataclass(config=_CONFIG)
+class MelParams:
+    """The log-mel front end of the DTU study (``spectrogram.kind: logmel``)."""
+
+    bands: Count  # mel bands: the spectrogram's bins
+    window_s: Positive  # FFT window, seconds
+    hop_s: Positive  # step between frames, seconds
+    fmin: Annotated[Float, Field(ge=0)]  # Hz, lowest mel band edge
+    fmax: Positive | None  # Hz, highest mel band edge; None: the Nyquist frequency
+
+    @model_validator(mode="after")
+    def _band_edges(self):
+        if self.fmax is not None and self.fmin >= self.fmax:
+            raise ValueError(f"fmin ({self.fmin:g} Hz) must lie below fmax ({self.fmax:g} Hz)")
+        return self
+
+
+@dataclass(config=_CONFIG)
 class SpectrogramParams:
-    window_s: Positive  # window = step, seconds
-    scale: Literal["db", "linear"]  # how magnitudes are mapped into [0, 1]
-    db_floor: Annotated[Float, Field(lt=0, ge=-300)]  # dB mapped to 0 by the db scale (0 dB maps to 1)
-    backend: Literal["fast", "pyaudioanalysis"]  # the same numbers; fast is vectorised NumPy
+    kind: Literal["linear", "logmel"]  # pyAudioAnalysis' linear spectrogram (the MSP study) or log-mel (the DTU study)
+    window_s: Positive  # linear: window = step, seconds
+    scale: Literal["db", "linear", "standard"]  # db / linear: into [0, 1]; standard: dB standardised per chunk (MSE)
+    db_floor: Annotated[Float, Field(lt=0, ge=-300)]  # dB mapped to 0 by the db scale (0 dB maps to 1); the log floor
+    backend: Literal["fast", "pyaudioanalysis"]  # linear: the same numbers; fast is vectorised NumPy
+    mel: MelParams
 
 
 @dataclass(config=_CONFIG)
@@ -186,7 +208,11 @@ class HandcraftedParams:
 
 @dataclass(config=_CONFIG)
 class AutoencoderParams:
-    architecture: Literal["AE1", "AE2", "AE3", "AE4"]
+    architecture: Literal["AE1", "AE2", "AE3", "AE4", "DTU"]  # the MSP study's families or the DTU study's
+    filters: Count  # DTU: filters of each convolution
+    decoder: Literal["upsampling", "unpooling"]  # DTU: how the decoder undoes max-pooling
+    bottleneck: Literal["dense", "pooled"]  # code from the flattened map, or from its mean and SD over time
+    loss: Literal["bce", "mse"]  # binary cross-entropy (sigmoid output) or mean squared error (linear output)
     latent_dim: Count
     bottleneck_activation: Literal["linear", "relu", "softmax"]
     dropout: Annotated[Float, Field(ge=0, lt=1)]
@@ -222,12 +248,40 @@ class ClassifyParams:
 
 
 @dataclass(config=_CONFIG)
+class FinetuneParams:
+    """The DTU method: the pretrained encoder plus a softmax head trained on each draw, and the same net from scratch."""
+
+    budgets: Annotated[dict[Literal["fraction", "count"], Annotated[list[Positive], Field(min_length=2)]],
+                       Field(min_length=1)]  # axis -> at least 2 budgets (for an AULC), a subset of the draws' grid
+    repeats: Count  # the first repeats of each budget's draws
+    freeze_encoder: Annotated[bool, Strict()]  # true: train the head only (a linear probe on the pretrained code)
+    hidden_units: Count  # the head's ReLU Dense layer before the softmax
+    learning_rate: Annotated[Float, Field(gt=0, le=10)]
+    batch_size: Count
+    max_epochs: Count  # with early stopping
+    patience: Annotated[Int, Field(ge=0)]  # early stopping: epochs without a lower validation loss
+    validation_split: Annotated[Float, Field(gt=0, lt=1)]  # share of a draw's utterances, whole speakers, held out
+    early_stopping_from: Annotated[Int, Field(ge=2)]  # utterances a draw needs for a validation slice
+    fixed_epochs: Count  # epochs for a draw too small for a validation slice
+    seed: Seed
+
+
+@dataclass(config=_CONFIG)
 class CompareParams:
     bootstrap: Annotated[Int, Field(ge=100)]  # resamples of test speakers (and label draws)
     confidence: Annotated[Float, Field(ge=0.5, lt=1)]  # level of every interval
     low_budgets: Count  # the smallest budgets of each axis that the low-budget AULC covers
     reference: Str  # the reference of methods without a classifier (handcrafted/<classifier>)
+    also_compare: list[Str]  # further paired comparisons, "<method> vs <reference>", e.g. "finetune vs scratch"
     seed: Seed
+
+    @field_validator("also_compare")
+    @classmethod
+    def _pairs(cls, pairs):
+        for pair in pairs:
+            if len(pair.split(" vs ")) != 2 or not all(side.strip() for side in pair.split(" vs ")):
+                raise ValueError(f"{pair!r} is not '<method> vs <reference>', e.g. 'finetune vs scratch'")
+        return pairs
 
 
 @dataclass(config=_CONFIG)
@@ -240,38 +294,116 @@ class Params:
     autoencoder: AutoencoderParams
     draws: DrawsParams
     classify: ClassifyParams
+    finetune: FinetuneParams
     compare: CompareParams
 
     @model_validator(mode="after")
     def _consistent(self):
         check_spectrogram_fits_autoencoder(self)
+        check_loss_fits_scale(self)
         check_handcrafted_windows(self)
+        check_finetune_budgets(self)
         return self
 
 
-def check_spectrogram_fits_autoencoder(params: Params) -> None:
-    """The spectrogram of one chunk has a frame, and the autoencoder can encode its shape."""
-    audio, architecture = params.audio, params.autoencoder.architecture
+def chunk_spectrogram_shape(params: Params) -> tuple[int, int]:
+    """(frames, bins) of one chunk's spectrogram under the ``audio`` and ``spectrogram`` params; a ValueError
+    naming the param when a window is not a whole number of samples or the chunk holds no frame."""
+    audio, spec = params.audio, params.spectrogram
+    if spec.kind == "logmel":
+        mel = spec.mel
+        try:
+            window, hop = window_samples(mel.window_s, audio.sample_rate), window_samples(mel.hop_s, audio.sample_rate)
+        except ValueError as error:
+            raise ValueError(f"spectrogram.mel: {error}") from None
+        if window % 2:
+            raise ValueError(f"spectrogram.mel.window_s {mel.window_s} gives an odd window of {window} samples at "
+                             f"{audio.sample_rate} Hz; the mel filterbank needs an even one, e.g. "
+                             f"{(window + 1) / audio.sample_rate:g} s")
+        if mel.fmax is not None and mel.fmax > audio.sample_rate / 2:
+            raise ValueError(f"spectrogram.mel.fmax {mel.fmax:g} Hz lies above the Nyquist frequency of "
+                             f"audio.sample_rate {audio.sample_rate} Hz; lower it or set it to null")
+        if mel.bands > window // 2 + 1:
+            raise ValueError(f"spectrogram.mel.bands {mel.bands} exceeds the {window // 2 + 1} frequency bins of a "
+                             f"{window}-sample window: lower it or raise spectrogram.mel.window_s")
+        if audio.min_signal < window:
+            raise ValueError(f"audio.min_signal {audio.min_signal} is shorter than the {window}-sample "
+                             f"spectrogram.mel.window_s {mel.window_s}")
+        return mel_spectrogram_shape(audio.min_signal, window, hop, mel.bands)
     try:
-        window = window_samples(params.spectrogram.window_s, audio.sample_rate)
+        window = window_samples(spec.window_s, audio.sample_rate)
     except ValueError as error:
         raise ValueError(f"spectrogram.window_s: {error}") from None
     frames, bins = spectrogram_shape(audio.min_signal, window)
     if frames < 1:
         raise ValueError(f"audio.min_signal {audio.min_signal} holds no spectrogram frame: it must be at least "
-                         f"{2 * window} samples (two windows of spectrogram.window_s {params.spectrogram.window_s} s)")
+                         f"{2 * window} samples (two windows of spectrogram.window_s {spec.window_s} s)")
+    return frames, bins
+
+
+def check_spectrogram_fits_autoencoder(params: Params) -> None:
+    """The spectrogram of one chunk has a frame, and the autoencoder can encode its shape."""
+    audio, architecture = params.audio, params.autoencoder.architecture
+    frames, bins = chunk_spectrogram_shape(params)
+    check_pooled_bottleneck(params.autoencoder, frames)
+    if architecture not in FAMILIES:  # DTU: 'same' convolutions and pooling that rounds up encode any shape
+        return
     if not can_encode((frames, bins), FAMILIES[architecture]):
         need = smallest_axis(FAMILIES[architecture])
-        fitting = [name for name, family in FAMILIES.items() if can_encode((frames, bins), family)]
-        ways = [f"raise audio.min_signal to at least {(need + 1) * window} samples"] if frames < need else []
+        fitting = [name for name, family in FAMILIES.items() if can_encode((frames, bins), family)] + ["DTU"]
+        spec, rate = params.spectrogram, audio.sample_rate
+        if spec.kind == "linear":
+            window = window_samples(spec.window_s, rate)
+            signal_needed, bins_way = (need + 1) * window, f"raise spectrogram.window_s to at least {2 * need / rate:g} s"
+        else:
+            window, hop = window_samples(spec.mel.window_s, rate), window_samples(spec.mel.hop_s, rate)
+            signal_needed, bins_way = window + (need - 1) * hop, f"raise spectrogram.mel.bands to at least {need}"
+        ways = [f"raise audio.min_signal to at least {signal_needed} samples"] if frames < need else []
         if bins < need:
-            ways.append(f"raise spectrogram.window_s to at least {2 * need / audio.sample_rate:g} s")
-        if fitting:
-            ways.append(f"set autoencoder.architecture to {' or '.join(fitting)}")
+            ways.append(bins_way)
+        ways.append(f"set autoencoder.architecture to {' or '.join(fitting)}")
         raise ValueError(f"autoencoder.architecture {architecture} cannot encode spectrograms of shape "
                          f"{(frames, bins)} (audio.min_signal {audio.min_signal} at {audio.sample_rate} Hz, "
-                         f"spectrogram.window_s {params.spectrogram.window_s}): it needs at least {need} frames "
+                         f"spectrogram.kind {params.spectrogram.kind}): it needs at least {need} frames "
                          f"and {need} bins; {', or '.join(ways)}")
+
+
+def check_pooled_bottleneck(autoencoder: AutoencoderParams, frames: int) -> None:
+    """A pooled bottleneck takes an SD over the last encoder map's frames: it needs at least two."""
+    if autoencoder.bottleneck != "pooled":
+        return
+    if autoencoder.architecture in FAMILIES:
+        family = FAMILIES[autoencoder.architecture]
+        last = axis_sizes(frames, family)[-1] if can_encode((frames, frames), family) else 0
+    else:
+        last = dtu_axis_size(frames)
+    if last < 2:
+        raise ValueError(f"autoencoder.bottleneck pooled needs at least 2 frames in the last encoder map, but "
+                         f"{autoencoder.architecture} leaves {last} of the spectrogram's {frames} frames: raise "
+                         "audio.min_signal or set autoencoder.bottleneck to dense")
+
+
+def check_loss_fits_scale(params: Params) -> None:
+    """Binary cross-entropy needs spectrograms in [0, 1]; the standard scale is not."""
+    if params.autoencoder.loss == "bce" and params.spectrogram.scale == "standard":
+        raise ValueError("autoencoder.loss bce needs spectrograms in [0, 1], but spectrogram.scale standard "
+                         "standardises them: set autoencoder.loss to mse or spectrogram.scale to db")
+
+
+def check_finetune_budgets(params: Params) -> None:
+    """Every finetune budget is one the draws stage draws, and finetune uses no more repeats than it draws."""
+    finetune, draws = params.finetune, params.draws
+    if finetune.repeats > draws.repeats:
+        raise ValueError(f"finetune.repeats {finetune.repeats} exceeds draws.repeats {draws.repeats}: "
+                         "lower it or raise draws.repeats")
+    grids = {"fraction": [float(f) for f in fractions(draws.fraction_step)],
+             "count": [float(2 ** k) for k in range(int(math.log2(draws.largest_count)) + 1)]}
+    for axis, budgets in finetune.budgets.items():
+        off = [budget for budget in budgets if not any(math.isclose(budget, value) for value in grids[axis])]
+        if off:
+            shown = ", ".join(f"{value:g}" for value in grids[axis][:12]) + (", ..." if len(grids[axis]) > 12 else "")
+            raise ValueError(f"finetune.budgets.{axis} {', '.join(f'{b:g}' for b in off)} is not among the draws' "
+                             f"{axis} budgets ({shown}; set by draws.fraction_step and draws.largest_count)")
 
 
 def check_handcrafted_windows(params: Params) -> None:
@@ -349,7 +481,8 @@ def describe(problem: dict) -> str:
         bound, words = _BOUNDS[kind]
         return f"{key} must be {words} {problem['ctx'][bound]:g}, got {value!r}"
     if kind == "too_short":
-        return f"{key} must hold at least {problem['ctx']['min_length']} entry, got {value!r}"
+        need = problem["ctx"]["min_length"]
+        return f"{key} must hold at least {need} {'entry' if need == 1 else 'entries'}, got {value!r}"
     if kind == "finite_number":
         return f"{key} must be a finite number, got {value!r}"
     message = problem["msg"].removeprefix("Value error, ")

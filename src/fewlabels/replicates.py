@@ -30,8 +30,8 @@ from fewlabels.errors import FewlabelsError
 from fewlabels.params import load_params
 from fewlabels.stages import run
 
-TABLES = ("data/predictions/classify.parquet",)
-SEEDS = ("split.seed", "autoencoder.seed", "draws.seed", "classify.seed")
+PREDICTIONS = "data/predictions"
+SEEDS = ("split.seed", "autoencoder.seed", "draws.seed", "classify.seed", "finetune.seed")
 
 
 def replicate_revisions(names: list[str]) -> dict[str, dict]:
@@ -50,11 +50,14 @@ def replicate_revisions(names: list[str]) -> dict[str, dict]:
 
 
 def read_tables(revision: str) -> pd.DataFrame:
-    """The prediction tables of ``revision`` (HEAD or an experiment name), from DVC's cache or remote."""
+    """Every prediction table of ``revision`` (HEAD or an experiment name), from DVC's cache or remote."""
+    fs = dvc.api.DVCFileSystem(".", rev=revision)
     frames = []
-    for path in TABLES:
-        with dvc.api.open(path, rev=revision, mode="rb") as f:
+    for path in sorted(fs.glob(f"{PREDICTIONS}/*.parquet")):
+        with fs.open(path, mode="rb") as f:
             frames.append(pd.read_parquet(io.BytesIO(f.read())))
+    if not frames:
+        raise FewlabelsError(f"replicates: {revision} has no prediction tables under {PREDICTIONS}/")
     return pd.concat(frames, ignore_index=True)
 
 
@@ -95,7 +98,8 @@ def main(argv: list[str] | None = None) -> None:
         table = read_tables(revision)
         classes = [c for c in table.columns if c.startswith("p_")]
         results = axis_results(table, len(classes), params.bootstrap, params.seed)
-        per_replicate[revision] = summarise(results, params.confidence, params.low_budgets, params.reference)
+        per_replicate[revision] = summarise(results, params.confidence, params.low_budgets, params.reference,
+                                            params.also_compare)
     pooled = pool(per_replicate, params.confidence)
     report = {"unit_of_replication": "replicate (split and autoencoder seeds)", "seeds": revisions,
               "confidence": params.confidence, "comparisons": pooled}

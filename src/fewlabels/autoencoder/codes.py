@@ -1,7 +1,11 @@
-"""Code features: the encoder's output for spectrograms, refused if not finite."""
+"""Code features: the encoder's output for spectrograms, refused if not finite.
+
+Importing this module registers the autoencoders' custom layers, so ``keras.models.load_model`` reads any encoder.
+"""
 import keras
 import numpy as np
 
+from fewlabels.autoencoder import pooling  # noqa: F401  (registers the custom layers with Keras)
 from fewlabels.features import FeatureError
 
 BATCH = 256

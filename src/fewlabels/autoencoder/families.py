@@ -48,3 +48,13 @@ def smallest_axis(family: Family) -> int:
 def can_encode(shape: tuple[int, int], family: Family) -> bool:
     """Whether spectrograms of ``shape`` (frames, bins) keep at least one cell through every convolution."""
     return min(shape) >= smallest_axis(family)
+
+
+DTU_KERNELS = (5, 3, 3)  # the DTU study's encoder: a 'same' Conv2D and a 2x2 max-pooling that rounds up, per kernel
+
+
+def dtu_axis_size(size: int) -> int:
+    """Length of one axis after the DTU encoder's poolings."""
+    for _ in DTU_KERNELS:
+        size = -(-size // 2)
+    return size

@@ -17,14 +17,17 @@ class TrainingError(FewlabelsError):
 
 
 class SpectrogramBatches(keras.utils.PyDataset):
-    """Batches ``(x, x)`` of ``X[indices]`` with a channel axis, shape (batch, frames, bins, 1).
+    """Batches ``(x, x)`` of ``X[indices]`` with a channel axis, shape (batch, frames, bins, 1) — or ``(x, y)``
+    with ``targets`` (n,), e.g. class indices, for a classifier.
 
     Only one batch is copied at a time; with ``shuffle`` the order is redrawn every epoch from ``seed``.
     """
 
-    def __init__(self, X: np.ndarray, indices: np.ndarray, batch_size: int, shuffle: bool = False, seed: int = 0):
+    def __init__(self, X: np.ndarray, indices: np.ndarray, batch_size: int, shuffle: bool = False, seed: int = 0,
+                 targets: np.ndarray | None = None):
         super().__init__()
         self.X, self.indices, self.batch_size, self.shuffle = X, np.asarray(indices), batch_size, shuffle
+        self.targets = targets
         self._rng = np.random.default_rng(seed)
         self._order = self._rng.permutation(self.indices) if shuffle else self.indices
 
@@ -32,8 +35,9 @@ class SpectrogramBatches(keras.utils.PyDataset):
         return math.ceil(len(self.indices) / self.batch_size)
 
     def __getitem__(self, i: int):
-        x = self.X[np.sort(self._order[i * self.batch_size:(i + 1) * self.batch_size])][..., np.newaxis]
-        return x, x
+        rows = np.sort(self._order[i * self.batch_size:(i + 1) * self.batch_size])
+        x = self.X[rows][..., np.newaxis]
+        return x, (x if self.targets is None else self.targets[rows])
 
     def on_epoch_end(self) -> None:
         if self.shuffle:
@@ -59,14 +63,27 @@ def speaker_holdout(speakers: list[str], fraction: float, seed: int) -> tuple[np
     return np.flatnonzero(~validation), np.flatnonzero(validation)
 
 
-def constant_prediction_loss(X: np.ndarray, value: float) -> float:
-    """Binary cross-entropy of predicting ``value`` for every entry of ``X`` (any shape, in [0, 1]).
+LOSSES = {"bce": "binary_crossentropy", "mse": "mean_squared_error"}  # autoencoder.loss -> Keras loss
+BLOCK = 1 << 20  # entries per step of the float64 sum of squares
 
-    With ``value = X.mean()`` it is the loss a model that learned nothing reaches: the bar to beat.
+
+def constant_prediction_loss(X: np.ndarray, value: float, loss: str = "bce") -> float:
+    """Loss of predicting ``value`` for every entry of ``X`` (any shape): binary cross-entropy (``X`` in
+    [0, 1]) or mean squared error.
+
+    With ``value = X.mean()`` it is the loss a model that learned nothing reaches, the bar to beat (for mse:
+    the variance of ``X``). Only ``X``'s mean and mean of squares enter, accumulated in float64.
     """
+    if loss not in LOSSES:
+        raise ValueError(f"autoencoder.loss must be one of {sorted(LOSSES)}, got {loss!r}")
+    mean = float(np.mean(X, dtype=np.float64))  # both losses are linear in X and X ** 2
+    if loss == "mse":
+        flat = np.ravel(X)
+        mean_square = sum(float(np.dot(part, part)) for part in
+                          (flat[i:i + BLOCK].astype(np.float64) for i in range(0, flat.size, BLOCK))) / flat.size
+        return mean_square - 2 * value * mean + value ** 2
     p = np.clip(value, 1e-7, 1 - 1e-7)
-    mean = float(np.mean(X, dtype=np.float64))  # the loss is linear in X
-    return -(mean * np.log(p) + (1 - mean) * np.log(1 - p))
+    return float(-(mean * np.log(p) + (1 - mean) * np.log(1 - p)))
 
 
 def check_finite_losses(history: dict[str, list[float]], learning_rate: float) -> None:
@@ -78,7 +95,7 @@ def check_finite_losses(history: dict[str, list[float]], learning_rate: float) -
         epoch = bad[0] if bad else len(losses)
         raise TrainingError(f"the autoencoder's loss became NaN or infinite in epoch {epoch} and training stopped: "
                             f"lower autoencoder.learning_rate (now {learning_rate:g}) or check that the spectrograms "
-                            "are finite and in [0, 1]")
+                            "are finite (and in [0, 1] for autoencoder.loss bce)")
 
 
 @dataclass
@@ -95,16 +112,16 @@ class TrainingResult:
 
 def train_autoencoder(X: np.ndarray, speakers: list[str], params: AutoencoderParams,
                       callbacks: tuple = (), verbose: int = 2) -> TrainingResult:
-    """Fit a fresh autoencoder to spectrograms ``X`` (n, frames, bins) in [0, 1].
+    """Fit a fresh autoencoder to spectrograms ``X`` (n, frames, bins) (in [0, 1] for bce).
 
-    Binary cross-entropy, Adam, early stopping on the speaker-disjoint validation loss, restoring
-    the weights of the last epoch that improved it by at least ``min_delta``. Same ``X`` and params give the same weights (CPU).
+    ``params.loss`` (binary cross-entropy or mean squared error), Adam, early stopping on the speaker-disjoint
+    validation loss, restoring the weights of the last epoch that improved it by at least ``min_delta``.
+    Same ``X`` and params give the same weights (CPU).
     """
     keras.utils.set_random_seed(params.seed)
     tf.config.experimental.enable_op_determinism()
-    autoencoder, encoder = build_autoencoder(X.shape[1:], params.architecture, params.latent_dim,
-                                             params.bottleneck_activation, params.dropout)
-    autoencoder.compile(optimizer=keras.optimizers.Adam(params.learning_rate), loss="binary_crossentropy")
+    autoencoder, encoder = build_autoencoder(X.shape[1:], params)
+    autoencoder.compile(optimizer=keras.optimizers.Adam(params.learning_rate), loss=LOSSES[params.loss])
     train, validation = speaker_holdout(speakers, params.validation_split, params.seed)
     early_stopping = keras.callbacks.EarlyStopping(monitor="val_loss", min_delta=params.min_delta,
                                                    patience=params.patience, restore_best_weights=True)

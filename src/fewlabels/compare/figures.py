@@ -21,9 +21,11 @@ def plot_learning_curves(curves: dict[str, dict[str, pd.DataFrame]], path, unit:
             x = table[x_name] * (100 if x_name == "fraction" else 1)
             methods = [c for c in table.columns if c != x_name and not c.endswith(("_low", "_high"))]
             for method in methods:
-                line, = ax.plot(x, table[method], marker="." if x_name == "per_class" else None, label=method)
-                ax.fill_between(x, table[f"{method}_low"], table[f"{method}_high"], color=line.get_color(), alpha=0.2,
-                                linewidth=0)
+                run = table[method].notna()  # a method may have run on fewer budgets
+                line, = ax.plot(x[run], table.loc[run, method], marker="." if x_name == "per_class" else None,
+                                label=method)
+                ax.fill_between(x[run], table.loc[run, f"{method}_low"], table.loc[run, f"{method}_high"],
+                                color=line.get_color(), alpha=0.2, linewidth=0)
             if x_name == "per_class":
                 ax.set_xscale("log", base=2)
             ax.set(title=name, xlabel=AXIS_LABELS[x_name])

@@ -29,6 +29,7 @@ class AxisResult:
     budgets: np.ndarray  # (budgets,)
     point: np.ndarray  # (methods, budgets)
     resampled: np.ndarray  # (resamples, methods, budgets)
+    native: list[str]  # the methods whose own draws these are; the others are references restricted to them
 
     @property
     def x(self) -> np.ndarray:
@@ -45,13 +46,29 @@ def reference_of(method: str, default: str) -> str | None:
     return f"{REFERENCE_FAMILY}/{classifier}" if classifier else default
 
 
+def draw_grids(rows: pd.DataFrame) -> dict[str, frozenset]:
+    """Per method, the (budget, repeat) draws it has predictions for."""
+    draws = rows.drop_duplicates(["method", "budget", "repeat"])
+    return {method: frozenset(zip(group["budget"], group["repeat"])) for method, group in draws.groupby("method", sort=False)}
+
+
 def axis_results(table: pd.DataFrame, n_classes: int, resamples: int, seed: int) -> list[AxisResult]:
-    """Point and bootstrap F1 of every method on each budget axis of the prediction ``table``."""
+    """Point and bootstrap F1 on each budget axis of the prediction ``table``, one result per set of draws: the
+    methods that ran exactly those draws, plus every method that ran all of them (restricted to them), so that
+    a method on a coarser grid (``finetune``) is compared on its own draws."""
     results = []
     for axis, rows in table.groupby("axis", sort=False):
-        confusion = confusion_counts(rows, n_classes)
-        results.append(AxisResult(str(axis), confusion.methods, confusion.budgets.astype(float),
-                                  point_f1(confusion.counts), bootstrap_f1(confusion.counts, resamples, seed)))
+        grids = draw_grids(rows)
+        for grid in dict.fromkeys(grids.values()):
+            native = [method for method, own in grids.items() if own == grid]
+            covering = [method for method, own in grids.items() if own == grid or own > grid]
+            budgets, repeats = (np.array(values) for values in zip(*grid))
+            drawn = pd.MultiIndex.from_arrays([budgets, repeats])
+            keep = rows["method"].isin(covering) & pd.MultiIndex.from_frame(rows[["budget", "repeat"]]).isin(drawn)
+            confusion = confusion_counts(rows[keep], n_classes)
+            results.append(AxisResult(str(axis), confusion.methods, confusion.budgets.astype(float),
+                                      point_f1(confusion.counts), bootstrap_f1(confusion.counts, resamples, seed),
+                                      native))
     return results
 
 
@@ -61,48 +78,68 @@ def interval(values: np.ndarray, confidence: float) -> tuple[np.ndarray, np.ndar
 
 
 def curves(result: AxisResult, confidence: float) -> pd.DataFrame:
-    """One row per budget: the budget, each method's F1 and its ``_low`` / ``_high`` interval bounds."""
+    """One row per budget: the budget, each native method's F1 and its ``_low`` / ``_high`` interval bounds."""
     low, high = interval(result.resampled, confidence)
     table = pd.DataFrame({X_NAMES[result.axis]: result.budgets})
-    for i, method in enumerate(result.methods):
+    shown = [(i, method) for i, method in enumerate(result.methods) if method in result.native]
+    for i, method in shown:
         table[method] = result.point[i]
-    for i, method in enumerate(result.methods):
+    for i, method in shown:
         table[f"{method}_low"], table[f"{method}_high"] = low[i], high[i]
     return table
 
 
-def summarise(results: list[AxisResult], confidence: float, low_budgets: int, default_reference: str) -> dict:
+def comparison_pairs(results: list[AxisResult], default_reference: str, also: list[str]) -> list[tuple[str, str, str]]:
+    """``(key, method, reference)`` of every comparison: each method with its reference, keyed by the method,
+    then each ``"<method> vs <reference>"`` of ``also``, keyed by that text."""
+    methods = list(dict.fromkeys(method for result in results for method in result.native))
+    pairs = [(method, method, reference) for method in methods
+             if (reference := reference_of(method, default_reference)) is not None]
+    for text in also:
+        method, reference = (side.strip() for side in text.split(" vs "))
+        for name in (method, reference):
+            if name not in methods:
+                raise FewlabelsError(f"params.yaml: compare.also_compare {text!r}: no method {name} in the prediction "
+                                     f"tables (they hold {', '.join(methods)})")
+        pairs.append((text, method, reference))
+    return pairs
+
+
+def summarise(results: list[AxisResult], confidence: float, low_budgets: int, default_reference: str,
+              also: list[str] = ()) -> dict:
     """``metrics/f1.json``: per method the AULC (and its interval) on each axis, the low-budget AULC and F1 with
-    all labels; per compared method the AULC differences, per-budget differences, decisions and crossovers."""
+    all labels; per comparison the AULC differences, per-budget differences, decisions and crossovers.
+    ``aulc`` is the fraction axis' where a method has one, else the per-class axis' (``aulc_axis`` says which)."""
     methods: dict[str, dict] = {}
     comparisons: dict[str, dict] = {}
     headline, per_budget = [], []  # (entry, key) of every p-value, in the two Holm families
+    pairs = comparison_pairs(results, default_reference, list(also))
     for result in results:
         suffix = "" if result.axis == "fraction" else f"_{X_NAMES[result.axis]}"
         first = min(max(2, low_budgets), len(result.budgets))
         areas = {"aulc": (aulc(result.point, result.x), aulc(result.resampled, result.x)),
                  "low_budget_aulc": (aulc(result.point, result.x, first), aulc(result.resampled, result.x, first))}
         for i, method in enumerate(result.methods):
+            if method not in result.native:
+                continue
             entry = methods.setdefault(method, {})
             for name, (point, resampled) in areas.items():
                 low, high = interval(resampled[:, i], confidence)
                 entry.update({f"{name}{suffix}": _round(point[i]), f"{name}{suffix}_low": _round(low),
                               f"{name}{suffix}_high": _round(high)})
             entry[f"f1_all{suffix}"] = _round(result.point[i, -1])
-        for i, method in enumerate(result.methods):
-            reference = reference_of(method, default_reference)
-            if reference is None:
+        for key, method, reference in pairs:
+            if method not in result.native:
                 continue
             if reference not in result.methods:
-                raise FewlabelsError(f"compare: {method} has no reference {reference} in the prediction tables; "
+                raise FewlabelsError(f"compare: {method} has no reference {reference} on its {result.axis} draws; "
                                      f"set compare.reference to one of {', '.join(result.methods)}")
-            j = result.methods.index(reference)
-            entry = comparisons.setdefault(method, {"reference": reference})
+            i, j = result.methods.index(method), result.methods.index(reference)
+            entry = comparisons.setdefault(key, {"reference": reference})
             for name, (point, resampled) in areas.items():
                 found = paired_comparison(resampled[:, i], resampled[:, j], point[i], point[j], confidence)
-                key = "aulc" if not suffix and name == "aulc" else f"{name}{suffix}"
-                entry[key] = _comparison(found)
-                headline.append(entry[key])
+                entry[f"{name}{suffix}"] = _comparison(found)
+                headline.append(entry[f"{name}{suffix}"])
             found = paired_comparison(result.resampled[:, i], result.resampled[:, j], result.point[i], result.point[j],
                                       confidence)
             rows = [{"axis": result.axis, "budget": float(budget), **_comparison(found, b)}
@@ -113,8 +150,13 @@ def summarise(results: list[AxisResult], confidence: float, low_budgets: int, de
     for family in (headline, per_budget):
         for item, adjusted in zip(family, holm(np.array([item["p_value"] for item in family]))):
             item["p_holm"] = _round(adjusted)
-    for entry in comparisons.values():  # the fraction axis' AULC comparison is the comparison's headline
-        headline_entry = entry.pop("aulc")
+    for entry in methods.values():  # a method without the fraction axis has its per-class AULC as headline
+        entry["aulc_axis"] = "fraction" if "aulc" in entry else "count"
+        for end in ("", "_low", "_high"):
+            entry.setdefault(f"aulc{end}", entry.get(f"aulc_per_class{end}"))
+    for entry in comparisons.values():  # the AULC comparison on the headline axis is the comparison's headline
+        entry["aulc_axis"] = "fraction" if "aulc" in entry else "count"
+        headline_entry = dict(entry.pop("aulc", None) or entry["aulc_per_class"])
         entry.update({"aulc_difference": headline_entry.pop("difference"), **headline_entry})
     return {"methods": methods, "comparisons": comparisons}
 

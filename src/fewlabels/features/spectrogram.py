@@ -1,4 +1,5 @@
-"""The pyAudioAnalysis 0.3.14 spectrogram (by it or the fast backend), its quirks handled, and its scaling to [0, 1]."""
+"""The spectrogram of a chunk for the autoencoder: pyAudioAnalysis 0.3.14's linear spectrogram (by it or the
+fast backend, its quirks handled) or the log-mel spectrogram of :mod:`fewlabels.features.mel`, and its scaling."""
 import contextlib
 import io
 from collections.abc import Callable
@@ -8,9 +9,10 @@ import numpy as np
 from pyAudioAnalysis import ShortTermFeatures
 
 from fewlabels.features import fast
+from fewlabels.features.mel import decibels, mel_filterbank, mel_power
 from fewlabels.params import Params
 
-SCALES = ("db", "linear")
+SCALES = ("db", "linear", "standard")
 BACKENDS = ("fast", "pyaudioanalysis")  # fewlabels.features.fast, or pyAudioAnalysis itself: the same numbers
 
 
@@ -50,30 +52,61 @@ def spectrogram(chunk: np.ndarray, sample_rate: int, window_s: float, backend: s
     return _pyaudioanalysis_spectrogram(chunk, sample_rate, window)[:-1]
 
 
-def scale_spectrogram(magnitude: np.ndarray, scale: str, db_floor: float) -> np.ndarray:
-    """Map magnitudes (any shape) into [0, 1] for a binary cross-entropy autoencoder; float32.
+def standardise(values: np.ndarray) -> np.ndarray:
+    """``values`` (any shape) shifted and scaled to mean 0 and population SD 1 over all entries; all zeros
+    when they are all equal (a silent chunk), never NaN; float64."""
+    values = np.asarray(values, dtype=np.float64)
+    if values.size == 0 or values.min() == values.max():
+        return np.zeros_like(values)
+    centred = values - values.mean()
+    return centred / np.sqrt(np.mean(centred * centred))
 
-    ``db``: 20 log10(magnitude) mapped linearly from [``db_floor``, 0] dB to [0, 1], clipped.
-    ``linear``: the magnitudes themselves clipped to [0, 1] (the original study, which did not scale).
+
+def scale_spectrogram(values: np.ndarray, scale: str, db_floor: float, per_decade: int = 20) -> np.ndarray:
+    """Scale a spectrogram's ``values`` (any shape): magnitudes (``per_decade`` 20, the linear kind) or
+    powers (10, the log-mel kind); float32, same shape.
+
+    ``db``: their :func:`fewlabels.features.mel.decibels` mapped linearly from [``db_floor``, 0] dB to [0, 1],
+    clipped (for a binary cross-entropy autoencoder).
+    ``linear``: the values themselves clipped to [0, 1] (the original study, which did not scale).
+    ``standard``: their decibels :func:`standardise`-d, mean 0 and SD 1 over the chunk (for MSE).
     """
     if scale == "linear":
-        return np.clip(magnitude, 0, 1).astype(np.float32)
+        return np.clip(values, 0, 1).astype(np.float32)
+    if scale not in SCALES:
+        raise ValueError(f"spectrogram.scale must be one of {SCALES}, got {scale!r}")
+    levels = decibels(values, db_floor, per_decade)
     if scale == "db":
-        if db_floor >= 0:
-            raise ValueError(f"spectrogram.db_floor must be negative, got {db_floor}")
-        decibels = 20 * np.log10(np.maximum(magnitude, 10 ** (db_floor / 20)))
-        return np.clip(1 - decibels / db_floor, 0, 1).astype(np.float32)
-    raise ValueError(f"spectrogram.scale must be one of {SCALES}, got {scale!r}")
+        return np.clip(1 - levels / db_floor, 0, 1).astype(np.float32)
+    return standardise(levels).astype(np.float32)
 
 
 def scaled_spectrogram(chunk: np.ndarray, sample_rate: int, window_s: float, scale: str, db_floor: float,
                        backend: str = "fast") -> np.ndarray:
-    """:func:`spectrogram` of ``chunk`` mapped into [0, 1] by :func:`scale_spectrogram`; float32 (frames, bins)."""
+    """:func:`spectrogram` of ``chunk`` scaled by :func:`scale_spectrogram`; float32 (frames, bins)."""
     return scale_spectrogram(spectrogram(chunk, sample_rate, window_s, backend), scale, db_floor)
 
 
+def scaled_mel_spectrogram(chunk: np.ndarray, filterbank: np.ndarray, window: int, hop: int, scale: str,
+                           db_floor: float) -> np.ndarray:
+    """:func:`fewlabels.features.mel.mel_power` of ``chunk`` scaled by :func:`scale_spectrogram` (as powers:
+    ``db`` and ``standard`` work on its log-mel dB); float32 (frames, bands)."""
+    return scale_spectrogram(mel_power(chunk, filterbank, window, hop), scale, db_floor, per_decade=10)
+
+
 def spectrogram_featurizer(params: Params) -> Callable[[np.ndarray], np.ndarray]:
-    """Chunk (min_signal,) -> :func:`scaled_spectrogram` float32 (frames, bins), per the ``audio`` and ``spectrogram`` params."""
-    spec = params.spectrogram
-    return partial(scaled_spectrogram, sample_rate=params.audio.sample_rate, window_s=spec.window_s,
-                   scale=spec.scale, db_floor=spec.db_floor, backend=spec.backend)
+    """Chunk (min_signal,) -> scaled spectrogram float32 (frames, bins), per the ``audio`` and ``spectrogram``
+    params: :func:`scaled_spectrogram` (``kind: linear``) or :func:`scaled_mel_spectrogram` (``kind: logmel``).
+
+    A picklable :func:`functools.partial` of a module-level function: the log-mel filter bank is built here,
+    once, and travels with it as a NumPy array, so worker processes need no TensorFlow.
+    """
+    spec, sample_rate = params.spectrogram, params.audio.sample_rate
+    if spec.kind == "linear":
+        return partial(scaled_spectrogram, sample_rate=sample_rate, window_s=spec.window_s,
+                       scale=spec.scale, db_floor=spec.db_floor, backend=spec.backend)
+    mel = spec.mel
+    window, hop = fast.window_samples(mel.window_s, sample_rate), fast.window_samples(mel.hop_s, sample_rate)
+    filterbank = mel_filterbank(sample_rate, window, mel.bands, mel.fmin, mel.fmax)
+    return partial(scaled_mel_spectrogram, filterbank=filterbank, window=window, hop=hop, scale=spec.scale,
+                   db_floor=spec.db_floor)

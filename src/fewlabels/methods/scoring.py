@@ -1,5 +1,7 @@
 """From a fitted classifier to predictions per test unit: chunk probabilities, averaged per utterance,
 ties broken at random."""
+import zlib
+
 import numpy as np
 import pandas as pd
 
@@ -26,8 +28,30 @@ def unit_probabilities(probabilities: np.ndarray, utterances: list[str], chunks:
     return mean.index.to_numpy(), mean.to_numpy()
 
 
+def prediction_columns(classes: list[str]) -> list[str]:
+    """The columns of the common prediction table, in order."""
+    return ["method", "axis", "budget", "repeat", "utterance", "speaker", "y_true", "y_pred",
+            *(f"p_{c}" for c in classes), "adapted"]
+
+
+def unit_table(utterance: np.ndarray, chunk: np.ndarray, speaker: np.ndarray, y: np.ndarray,
+               unit: str) -> pd.DataFrame:
+    """The test units of chunks (n,) in prediction order: ``utterance`` (id, ``<utterance>#<chunk>`` for chunks),
+    ``speaker``, ``y_true``."""
+    ids, _ = unit_probabilities(np.zeros((len(y), 1)), list(utterance), chunk, unit)
+    per_chunk = pd.DataFrame({"speaker": np.asarray(speaker), "y_true": np.asarray(y)})
+    first = per_chunk.groupby(np.asarray(utterance), sort=False).first() if unit == "utterance" else per_chunk
+    return pd.DataFrame({"utterance": ids, "speaker": first["speaker"].to_numpy(), "y_true": first["y_true"].to_numpy()})
+
+
 def predict(probabilities: np.ndarray, rng: np.random.Generator) -> np.ndarray:
     """The most probable class of each row of ``probabilities`` (n, n_classes); a tie goes to one of the
     tied classes at random (not always the first), drawn from ``rng``; int (n,)."""
     tied = probabilities >= probabilities.max(axis=1, keepdims=True) - 1e-12
     return np.where(tied, rng.random(probabilities.shape), -1.0).argmax(axis=1)
+
+
+def draw_rng(seed: int, method: str, axis: str, budget: float, repeat: int) -> np.random.Generator:
+    """The random generator of one method on one draw: from the seed, the method's name (not its position),
+    the budget's value and the repeat."""
+    return np.random.default_rng([seed, zlib.crc32(method.encode()), zlib.crc32(f"{axis}:{budget:.10g}".encode()), repeat])

@@ -2,6 +2,7 @@
 import pickle
 from pathlib import Path
 
+import numpy as np
 from dvclive import Live
 from dvclive.keras import DVCLiveCallback
 
@@ -28,11 +29,13 @@ def main() -> None:
         with atomic_path(path) as tmp:
             model.save(tmp)
     epochs = len(result.history["val_loss"])
+    baseline = constant_prediction_loss(X, float(np.mean(X, dtype=np.float64)), params.loss)
     metrics = {
         "best_val_loss": round(result.best_val_loss, 5),
         "best_epoch": result.best_epoch,
         "epochs_run": epochs,
-        "constant_prediction_loss": round(constant_prediction_loss(X, float(X.mean())), 5),
+        "loss": params.loss,
+        "constant_prediction_loss": round(baseline, 5),
         "train_spectrograms": result.train_size,
         "validation_spectrograms": result.validation_size,
         "encoder_params": result.encoder.count_params(),
