@@ -24,6 +24,8 @@ TINY_PARAMS = {
     "classify": {"classifiers": {"SVM": {}, "kNN": {"n_neighbors": 1}, "DecisionTree": {},
                                  "RandomForest": {"n_estimators": 10}, "AdaBoost": {"n_estimators": 5}}},
     "finetune": {"budgets": {"count": [1, 2]}, "repeats": 1, "max_epochs": 2, "fixed_epochs": 2, "batch_size": 8},
+    "end_to_end": {"budgets": {"count": [1, 2]}, "repeats": 1, "max_epochs": 2, "fixed_epochs": 2, "batch_size": 8,
+                   "filters": [2], "lstm_units": 4, "hidden_units": 4},
     "compare": {"bootstrap": 200, "low_budgets": 1},
 }
 

@@ -147,7 +147,7 @@ def test_full_dvc_repro_then_plots_show(project):
     summary = json.loads((path / "metrics/f1.json").read_text())
     classifiers = ("SVM", "kNN", "DecisionTree", "RandomForest", "AdaBoost")
     assert set(summary["methods"]) == {f"{family}/{name}" for family in ("handcrafted", "code")
-                                       for name in classifiers} | {"finetune", "scratch"}
+                                       for name in classifiers} | {"finetune", "scratch", "cnn_lstm"}
     assert summary["unit_of_replication"].startswith("test speaker") and summary["bootstrap"] == 200
     for method, entry in summary["methods"].items():
         assert entry["aulc_low"] <= entry["aulc"] <= entry["aulc_high"] and 0 <= entry["aulc"] <= 1
@@ -166,16 +166,17 @@ def test_full_dvc_repro_then_plots_show(project):
         assert table["fraction"].tolist() == [0.5, 1.0]
         assert summary["methods"][f"handcrafted/{name}"]["f1_all"] == pytest.approx(table["handcrafted"].iloc[-1], abs=1e-5)
         per_class = pd.read_csv(path / f"plots/f1/{name}_per_class.csv")
-        assert per_class["per_class"].tolist() == [1, 2] and list(per_class.columns[1:5]) == [
-            "handcrafted", "code", "finetune", "scratch"]
-    # finetune and scratch ran on their own budgets (count 1, 2; repeat 0) and are compared on those draws
-    for method in ("finetune", "scratch"):
+        assert per_class["per_class"].tolist() == [1, 2] and list(per_class.columns[1:6]) == [
+            "handcrafted", "code", "cnn_lstm", "finetune", "scratch"]
+    # the networks ran on their own budgets (count 1, 2; repeat 0) and are compared on those draws
+    for method in ("finetune", "scratch", "cnn_lstm"):
         entry = summary["methods"][method]
         assert entry["aulc_axis"] == "count" and entry["aulc"] == entry["aulc_per_class"]
         assert summary["comparisons"][method]["reference"] == "handcrafted/SVM"
     versus = summary["comparisons"]["finetune vs scratch"]
     assert versus["reference"] == "scratch" and versus["decision"] in ("better", "no evidence", "worse")
     assert [(b["axis"], b["budget"]) for b in versus["per_budget"]] == [("count", 1.0), ("count", 2.0)]
+    assert summary["comparisons"]["cnn_lstm vs code/SVM"]["reference"] == "code/SVM"
     assert summary["adapted"]["finetune"] == {"count 1": "fixed_epochs=2 in 1 of 1 draws",
                                               "count 2": "fixed_epochs=2 in 1 of 1 draws"}
     predictions = pd.read_parquet(path / "data/predictions/classify.parquet")
@@ -187,6 +188,9 @@ def test_full_dvc_repro_then_plots_show(project):
     costs = json.loads((path / "metrics/finetune.json").read_text())["methods"]
     assert costs["finetune"]["runs"] == costs["scratch"]["runs"] == 2 and costs["finetune"]["epochs_mean"] == 2
     assert len((path / "plots/finetune/plots/metrics/finetune/count_1/repeat_0/loss.tsv").read_text().splitlines()) == 3
+    end_to_end = pd.read_parquet(path / "data/predictions/end_to_end.parquet")
+    assert list(end_to_end.columns) == list(predictions.columns) and set(end_to_end["method"]) == {"cnn_lstm"}
+    assert json.loads((path / "metrics/end_to_end.json").read_text())["methods"]["cnn_lstm"]["runs"] == 2
     assert (path / "plots/f1_curves.png").read_bytes()[:4] == b"\x89PNG"
     assert json.loads(project.dvc("status", "--json").stdout) == {}
 
@@ -205,9 +209,11 @@ def test_full_dvc_repro_then_plots_show(project):
     update_params(params, {"compare": {"bootstrap": 300}})
     assert project.repro_ran() == {"compare"}
     update_params(params, {"classify": {"unit": "chunk"}})
-    assert project.repro_ran() == {"classify", "finetune", "compare"}
+    assert project.repro_ran() == {"classify", "finetune", "end_to_end", "compare"}
+    update_params(params, {"end_to_end": {"lstm_units": 6}})
+    assert project.repro_ran() == {"end_to_end", "compare"}
     update_params(params, {"draws": {"repeats": 3}})
-    assert project.repro_ran() == {"draws", "classify", "finetune", "compare"}
+    assert project.repro_ran() == {"draws", "classify", "finetune", "end_to_end", "compare"}
 
 
 def test_dvc_repro_on_a_crema_d_tree_tracked_with_dvc_add_plus_unlabelled_clips(project):

@@ -6,13 +6,16 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from fewlabels.methods.finetune import Spectrograms, classifier, enable_determinism, run_draw, validation_slice
+from fewlabels.methods.finetune import builders, classifier
+from fewlabels.methods.network_runs import train_on_draws
 from fewlabels.methods.scoring import unit_table
+from fewlabels.methods.training import Spectrograms, enable_determinism, validation_slice
 from fewlabels.params import load_params
 from tests.conftest import ROOT
 
-PARAMS = dataclasses.replace(load_params(ROOT / "params.yaml").finetune, hidden_units=8, batch_size=8, max_epochs=15, learning_rate=0.01,
-                             patience=4, fixed_epochs=3, early_stopping_from=12, validation_split=0.25, seed=5)
+PARAMS = dataclasses.replace(load_params(ROOT / "params.yaml").finetune, hidden_units=8, batch_size=8, max_epochs=15,
+                             learning_rate=0.01, patience=4, fixed_epochs=3, early_stopping_from=12,
+                             validation_split=0.25, seed=5, repeats=2)
 CLASSES = ["negative", "neutral", "positive"]
 
 
@@ -76,20 +79,28 @@ def draw_inputs(n_speakers=6):
     return train, test, units, np.unique(train.utterance)
 
 
+def run_draw(encoder, train, test, drawn, budget, repeat, unit="utterance"):
+    """Both methods on one draw of the count axis, through the stage's own loop."""
+    draws = pd.DataFrame({"axis": "count", "budget": budget, "repeat": repeat, "utterance": drawn})
+    params = dataclasses.replace(PARAMS, budgets={"count": [budget, budget]})
+    return train_on_draws(builders(encoder, len(CLASSES), params), train, test, draws, params, "finetune", unit,
+                          CLASSES)
+
+
 def test_a_draw_gives_paired_predictions_of_both_methods_deterministically():
     enable_determinism()
     encoder = tiny_encoder()
     train, test, units, drawn = draw_inputs()
-    table, runs = run_draw(encoder, train, test, units, drawn, "count", 12.0, 0, PARAMS, "utterance", CLASSES)
+    table, runs = run_draw(encoder, train, test, drawn, 12.0, 0)
     assert list(pd.unique(table["method"])) == ["finetune", "scratch"]
     for method, rows in table.groupby("method"):
         assert rows["utterance"].tolist() == units["utterance"].tolist()
         assert np.allclose(rows[[f"p_{c}" for c in CLASSES]].sum(axis=1), 1, atol=1e-5)
     assert [run.stopping for run in runs] == ["early", "early"] and all(1 <= r.best_epoch <= r.epochs for r in runs)
     assert all("val_loss" in run.history for run in runs) and (table["adapted"] == "").all()
-    again, _ = run_draw(encoder, train, test, units, drawn, "count", 12.0, 0, PARAMS, "utterance", CLASSES)
+    again, _ = run_draw(encoder, train, test, drawn, 12.0, 0)
     pd.testing.assert_frame_equal(table, again)  # same params, same predictions
-    other, _ = run_draw(encoder, train, test, units, drawn, "count", 12.0, 1, PARAMS, "utterance", CLASSES)
+    other, _ = run_draw(encoder, train, test, drawn, 12.0, 1)
     assert not np.allclose(other["p_neutral"], table["p_neutral"])  # another repeat, another seed
     # the class is easy to see: trained on all 36 utterances, both nets beat chance (1/3) on the 18 test ones
     accuracy = table.assign(hit=table["y_pred"] == table["y_true"]).groupby("method")["hit"].mean()
@@ -99,7 +110,7 @@ def test_a_draw_gives_paired_predictions_of_both_methods_deterministically():
 def test_a_draw_too_small_for_a_validation_slice_trains_fixed_epochs():
     encoder = tiny_encoder()
     train, test, units, drawn = draw_inputs()
-    table, runs = run_draw(encoder, train, test, units, drawn[:6], "count", 2.0, 0, PARAMS, "utterance", CLASSES)
+    table, runs = run_draw(encoder, train, test, drawn[:6], 2.0, 0)
     assert [(run.stopping, run.epochs) for run in runs] == [("fixed", 3), ("fixed", 3)]
     assert (table["adapted"] == "fixed_epochs=3").all()
     assert all("val_loss" not in run.history for run in runs)
@@ -108,8 +119,7 @@ def test_a_draw_too_small_for_a_validation_slice_trains_fixed_epochs():
 def test_chunk_units_keep_every_chunk():
     encoder = tiny_encoder()
     train, test, _, drawn = draw_inputs()
-    units = unit_table(test.utterance, test.chunk, test.speaker, test.y, "chunk")
-    table, _ = run_draw(encoder, train, test, units, drawn[:6], "count", 2.0, 0, PARAMS, "chunk", CLASSES)
+    table, _ = run_draw(encoder, train, test, drawn[:6], 2.0, 0, unit="chunk")
     assert len(table) == 2 * len(test.y) and table["utterance"].str.contains("#").all()
 
 

@@ -58,7 +58,7 @@ def test_the_prediction_table_pairs_methods_on_the_same_draws_and_units_whatever
     train, test = toy_features(20, seed=0), toy_features(10, seed=1)
     draws = all_draws(utterances_by_class(list(train.utterance), train.y), 0.5, 2, repeats=2, seed=4)
     classifiers = {"RandomForest": {"n_estimators": 10}, "kNN": {}}
-    tables = [classify(train, test, draws, classifiers, "utterance", ["a", "b", "c"], seed=4, n_jobs=n)
+    tables = [classify(train, test, draws, classifiers, "utterance", ["a", "b", "c"], seed=4, folds=2, n_jobs=n)
               for n in (1, 2)]
     pd.testing.assert_frame_equal(tables[0], tables[1])
     table = tables[0]
@@ -76,7 +76,7 @@ def test_knn_asks_for_no_more_neighbours_than_a_draw_has_and_says_so():
     """RAVDESS with labelled_per_class 48: at 2 % one utterance per class, 3 rows, fewer than kNN's default 5."""
     train, test = toy_features(48, seed=0, chunks=1), toy_features(4, seed=1)
     draws = all_draws(utterances_by_class(list(train.utterance), train.y), 0.5, 1, repeats=2, seed=0)
-    table = classify(train, test, draws, {"kNN": {}}, "utterance", ["a", "b", "c"], seed=0, n_jobs=1)
+    table = classify(train, test, draws, {"kNN": {}}, "utterance", ["a", "b", "c"], seed=0, folds=2, n_jobs=1)
     adapted = table.drop_duplicates(["method", "axis", "budget", "repeat"]).set_index(["method", "axis", "budget", "repeat"])
     assert adapted.loc[("code/kNN", "count", 1.0), "adapted"].tolist() == ["n_neighbors=3", "n_neighbors=3"]
     assert set(adapted.loc[("code/kNN", "fraction"), "adapted"]) == {""}

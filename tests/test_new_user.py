@@ -63,7 +63,7 @@ def test_ravdess_stops_at_the_split_with_the_quotas_that_fit_then_runs_to_the_en
     for method in ("handcrafted/kNN", "code/kNN"):
         assert summary["adapted"][method]["fraction 0.05"] == "n_neighbors=3 in 2 of 2 draws"
         assert summary["adapted"][method]["count 1"] == "n_neighbors=3 in 2 of 2 draws"
-    assert set(summary["adapted"]) == {"handcrafted/kNN", "code/kNN", "finetune", "scratch"}
+    assert set(summary["adapted"]) == {"handcrafted/kNN", "code/kNN", "finetune", "scratch", "cnn_lstm"}
     assert summary["adapted"]["finetune"]["count 1"] == "fixed_epochs=2 in 1 of 1 draws"  # too small to stop early
     assert 0 <= summary["methods"]["handcrafted/kNN"]["aulc"] <= 1
 

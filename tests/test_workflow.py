@@ -9,7 +9,7 @@ from tests.conftest import update_params
 
 pytestmark = pytest.mark.e2e
 RESULTS = ("metrics/f1.json", "plots/f1/RandomForest.csv", "plots/f1/SVM_per_class.csv",
-           "data/predictions/finetune.parquet")
+           "data/predictions/finetune.parquet", "data/predictions/end_to_end.parquet")
 
 
 def reproduced(project):
@@ -24,13 +24,14 @@ def test_params_rerun_exactly_their_stages_runs_are_reproducible_and_the_run_cac
     baseline = reproduced(project)
     assert project.stale_stages() == set()
     assert project.repro_ran("--force") == {"synthesise", "corpus", "split", "spectrograms", "handcrafted", "train_autoencoder",
-                                             "code_features", "draws", "classify", "finetune", "compare"}
+                                             "code_features", "draws", "classify", "finetune", "end_to_end",
+                                             "compare"}
     assert {name: (project.path / name).read_bytes() for name in RESULTS} == baseline  # identical second run
 
     params = project.path / "params.yaml"
     update_params(params, {"audio": {"min_signal": 20_000}})
     assert project.repro_ran() == {"spectrograms", "handcrafted", "train_autoencoder", "code_features", "draws",
-                                   "classify", "finetune", "compare"}
+                                   "classify", "finetune", "end_to_end", "compare"}
     model = (project.path / "models/encoder.keras").read_bytes()
     update_params(params, {"autoencoder": {"latent_dim": 4}})
     assert project.repro_ran() == {"train_autoencoder", "code_features", "classify", "finetune", "compare"}
@@ -69,6 +70,14 @@ def test_exp_run_plots_diff_and_apply(project):
         f1 = shown[name]["metrics"]["metrics/f1.json"]
         assert {"methods", "comparisons"} <= set(f1) and "code/RandomForest" in f1["comparisons"]
         assert "best_val_loss" in shown[name]["metrics"]["metrics/autoencoder.json"]
+
+    # README's Glasgow variant: a new classifier entry, tuned inside each draw, added with hydra's "+"
+    ran = project.dvc("exp", "run", "-n", "glasgow", "-S",
+                      "+classify.classifiers.SVM_tuned={search: {kernel: [linear, rbf], C: [1, 10]}}").stdout
+    assert "Running stage 'classify'" in ran and "Running stage 'train_autoencoder'" not in ran
+    f1 = exp_show(project)["glasgow"]["metrics"]["metrics/f1.json"]
+    assert f1["comparisons"]["code/SVM_tuned"]["reference"] == "handcrafted/SVM_tuned"
+    assert all("search=defaults" in note or "kernel=" in note for note in f1["adapted"]["handcrafted/SVM_tuned"].values())
 
     plots = json.loads(project.dvc("plots", "diff", "HEAD", "latent4", "--json").stdout)["data"]
     (chart,) = plots["f1 RandomForest"]

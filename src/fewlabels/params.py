@@ -237,6 +237,7 @@ class DrawsParams:
 class ClassifyParams:
     classifiers: Annotated[dict[Str, dict[Str, Any]], Field(min_length=1)]  # name -> scikit-learn keyword arguments
     unit: Literal["utterance", "chunk"]  # what a test prediction is made for
+    search_folds: Annotated[Int, Field(ge=2)]  # speaker folds inside a draw for a classifier's search grid
     seed: Seed
 
     @field_validator("classifiers")
@@ -248,14 +249,12 @@ class ClassifyParams:
 
 
 @dataclass(config=_CONFIG)
-class FinetuneParams:
-    """The DTU method: the pretrained encoder plus a softmax head trained on each draw, and the same net from scratch."""
+class DrawTrainingParams:
+    """A network trained on each draw of a budget grid (the sections of ``finetune`` and ``end_to_end``)."""
 
     budgets: Annotated[dict[Literal["fraction", "count"], Annotated[list[Positive], Field(min_length=2)]],
                        Field(min_length=1)]  # axis -> at least 2 budgets (for an AULC), a subset of the draws' grid
     repeats: Count  # the first repeats of each budget's draws
-    freeze_encoder: Annotated[bool, Strict()]  # true: train the head only (a linear probe on the pretrained code)
-    hidden_units: Count  # the head's ReLU Dense layer before the softmax
     learning_rate: Annotated[Float, Field(gt=0, le=10)]
     batch_size: Count
     max_epochs: Count  # with early stopping
@@ -264,6 +263,26 @@ class FinetuneParams:
     early_stopping_from: Annotated[Int, Field(ge=2)]  # utterances a draw needs for a validation slice
     fixed_epochs: Count  # epochs for a draw too small for a validation slice
     seed: Seed
+
+
+@dataclass(config=_CONFIG)
+class FinetuneParams(DrawTrainingParams):
+    """The DTU method: the pretrained encoder plus a softmax head trained on each draw, and the same net from scratch."""
+
+    freeze_encoder: Annotated[bool, Strict()]  # true: train the head only (a linear probe on the pretrained code)
+    hidden_units: Count  # the head's ReLU Dense layer before the softmax
+
+
+@dataclass(config=_CONFIG)
+class EndToEndParams(DrawTrainingParams):
+    """The Glasgow method: a CNN-LSTM trained from random weights on each draw's spectrogram chunks."""
+
+    filters: Annotated[list[Count], Field(min_length=1)]  # one Conv2D 3x3 + average pooling block per entry
+    pool: Count  # average pooling size over frames and bins after each convolution
+    lstm_units: Count  # the LSTM over the frame axis
+    hidden_units: Count  # the ReLU Dense layer before the softmax
+    dropout: Annotated[Float, Field(ge=0, lt=1)]
+    l1: Annotated[Float, Field(ge=0)]  # L1 penalty on every convolution and Dense kernel (the seed: 0.001)
 
 
 @dataclass(config=_CONFIG)
@@ -295,6 +314,7 @@ class Params:
     draws: DrawsParams
     classify: ClassifyParams
     finetune: FinetuneParams
+    end_to_end: EndToEndParams
     compare: CompareParams
 
     @model_validator(mode="after")
@@ -302,7 +322,8 @@ class Params:
         check_spectrogram_fits_autoencoder(self)
         check_loss_fits_scale(self)
         check_handcrafted_windows(self)
-        check_finetune_budgets(self)
+        for section in ("finetune", "end_to_end"):
+            check_draw_training_budgets(self, section)
         return self
 
 
@@ -390,19 +411,20 @@ def check_loss_fits_scale(params: Params) -> None:
                          "standardises them: set autoencoder.loss to mse or spectrogram.scale to db")
 
 
-def check_finetune_budgets(params: Params) -> None:
-    """Every finetune budget is one the draws stage draws, and finetune uses no more repeats than it draws."""
-    finetune, draws = params.finetune, params.draws
-    if finetune.repeats > draws.repeats:
-        raise ValueError(f"finetune.repeats {finetune.repeats} exceeds draws.repeats {draws.repeats}: "
+def check_draw_training_budgets(params: Params, section: str) -> None:
+    """Every budget of a network ``section`` (finetune, end_to_end) is one the draws stage draws, and the section
+    uses no more repeats than it draws."""
+    network, draws = getattr(params, section), params.draws
+    if network.repeats > draws.repeats:
+        raise ValueError(f"{section}.repeats {network.repeats} exceeds draws.repeats {draws.repeats}: "
                          "lower it or raise draws.repeats")
     grids = {"fraction": [float(f) for f in fractions(draws.fraction_step)],
              "count": [float(2 ** k) for k in range(int(math.log2(draws.largest_count)) + 1)]}
-    for axis, budgets in finetune.budgets.items():
+    for axis, budgets in network.budgets.items():
         off = [budget for budget in budgets if not any(math.isclose(budget, value) for value in grids[axis])]
         if off:
             shown = ", ".join(f"{value:g}" for value in grids[axis][:12]) + (", ..." if len(grids[axis]) > 12 else "")
-            raise ValueError(f"finetune.budgets.{axis} {', '.join(f'{b:g}' for b in off)} is not among the draws' "
+            raise ValueError(f"{section}.budgets.{axis} {', '.join(f'{b:g}' for b in off)} is not among the draws' "
                              f"{axis} budgets ({shown}; set by draws.fraction_step and draws.largest_count)")
 
 

@@ -8,9 +8,10 @@ import pandas as pd
 from joblib import Parallel, delayed
 from tqdm import tqdm
 
-from fewlabels.methods.classifiers import adapt_to_draw, make_classifier
+from fewlabels.methods.classifiers import adapt_to_draw, make_classifier, split_search
 from fewlabels.methods.scoring import (chunk_probabilities, draw_rng, predict, prediction_columns, unit_probabilities,
                                       unit_table)
+from fewlabels.methods.search import tuned
 
 FAMILIES = ("handcrafted", "code")
 
@@ -38,31 +39,45 @@ def aligned_features(pickles: dict[str, dict]) -> Features:
                     np.asarray(first["utterance"]), np.asarray(first["chunk"]), np.asarray(first["speaker"]))
 
 
+def _fit(name: str, kwargs: dict[str, Any], X: np.ndarray, y: np.ndarray, speakers: np.ndarray, folds: int,
+         seed: int) -> tuple[Any, str]:
+    """The classifier fitted on one draw's chunks, its ``search`` grid (if any) tuned on speaker folds of the draw;
+    and the chosen grid point ("" without a search)."""
+    model = make_classifier(name, kwargs, seed)
+    grid = split_search(kwargs)[1]
+    if grid is None:
+        return model.fit(X, y), ""
+    return tuned(model, grid, X, y, speakers, folds, seed)
+
+
 def _job(name: str, kwargs: dict[str, Any], axis: str, budget: float, repeat: int, drawn: np.ndarray,
-         train: Features, test: Features, units: pd.DataFrame, unit: str, classes: list[str], seed: int) -> pd.DataFrame:
+         train: Features, test: Features, units: pd.DataFrame, unit: str, classes: list[str], seed: int,
+         folds: int) -> pd.DataFrame:
     rows = np.isin(train.utterance, drawn)
     kwargs, adapted = adapt_to_draw(name, kwargs, int(rows.sum()))
     ties = draw_rng(seed, name, axis, budget, repeat)
     frames = []
     for family in FAMILIES:
-        model = make_classifier(name, kwargs, seed).fit(train.X[family][rows], train.y[rows])
+        model, chosen = _fit(name, kwargs, train.X[family][rows], train.y[rows], train.speaker[rows], folds, seed)
         _, probabilities = unit_probabilities(chunk_probabilities(model, test.X[family], len(classes)),
                                               list(test.utterance), test.chunk, unit)
+        changes = " ".join([*(f"{key}={value}" for key, value in sorted(adapted.items())), *([chosen] if chosen else [])])
         frames.append(units.assign(
             method=f"{family}/{name}", axis=axis, budget=budget, repeat=repeat, y_pred=predict(probabilities, ties),
-            **{f"p_{c}": probabilities[:, i].astype(np.float32) for i, c in enumerate(classes)},
-            adapted=" ".join(f"{key}={value}" for key, value in sorted(adapted.items()))))
+            **{f"p_{c}": probabilities[:, i].astype(np.float32) for i, c in enumerate(classes)}, adapted=changes))
     return pd.concat(frames, ignore_index=True)
 
 
 def classify(train: Features, test: Features, draws: pd.DataFrame, classifiers: dict[str, dict[str, Any]],
-             unit: str, classes: list[str], seed: int, n_jobs: int = -1) -> pd.DataFrame:
+             unit: str, classes: list[str], seed: int, folds: int, n_jobs: int = -1) -> pd.DataFrame:
     """The prediction table of every classifier x feature family x draw (``draws``: axis, budget, repeat,
     utterance), one row per test unit: method, axis, budget, repeat, utterance, speaker, y_true, y_pred,
-    ``p_<class>``, adapted (params changed for a small draw). The same whatever ``n_jobs``."""
+    ``p_<class>``, adapted (params changed for a small draw, the grid point a search chose: ``folds`` speaker
+    folds inside the draw). The same whatever ``n_jobs``."""
     units = unit_table(test.utterance, test.chunk, test.speaker, test.y, unit)
     subsets = [(key, group["utterance"].to_numpy()) for key, group in draws.groupby(["axis", "budget", "repeat"], sort=False)]
-    jobs = [delayed(_job)(name, kwargs, axis, float(budget), int(repeat), drawn, train, test, units, unit, classes, seed)
+    jobs = [delayed(_job)(name, kwargs, axis, float(budget), int(repeat), drawn, train, test, units, unit, classes, seed,
+                          folds)
             for name, kwargs in classifiers.items() for (axis, budget, repeat), drawn in subsets]
     results = Parallel(n_jobs=n_jobs, return_as="generator")(jobs)
     table = pd.concat(list(tqdm(results, total=len(jobs), desc="classify", unit="draw")), ignore_index=True)

@@ -5,6 +5,7 @@ import pandas as pd
 
 from fewlabels.io import atomic_path, read_pickle
 from fewlabels.methods.classical import FAMILIES, aligned_features, classify
+from fewlabels.methods.search import FALLBACK
 from fewlabels.params import load_params
 from fewlabels.stages import run
 
@@ -24,15 +25,24 @@ def main() -> None:
     train, classes = load_split("labelled")
     test, _ = load_split("test")
     draws = pd.read_csv(DRAWS, dtype={"utterance": str})
-    table = classify(train, test, draws, params.classifiers, params.unit, classes, params.seed)
+    table = classify(train, test, draws, params.classifiers, params.unit, classes, params.seed, params.search_folds)
     with atomic_path(PREDICTIONS) as tmp:
         table.to_parquet(tmp, index=False)
     print(f"{len(table)} predictions: {table['method'].nunique()} methods x {len(draws.groupby(['axis', 'budget', 'repeat']))} "
           f"draws x {table['utterance'].nunique()} test {params.unit}s")
-    adapted = table[table["adapted"] != ""].drop_duplicates(["method", "axis", "budget", "repeat"])
-    for (method, axis, budget, change), rows in adapted.groupby(["method", "axis", "budget", "adapted"]):
-        if method.startswith(FAMILIES[0]):
-            print(f"adapted to a small draw: {method.split('/')[1]} at {axis} {budget:g}: {change} in {len(rows)} draws")
+    draws_of = table.drop_duplicates(["method", "axis", "budget", "repeat"])
+    draws_of = draws_of[draws_of["method"].str.startswith(f"{FAMILIES[0]}/")]
+    searched = {name for name, kwargs in params.classifiers.items() if "search" in kwargs}
+    for name, rows in draws_of.groupby(draws_of["method"].str.split("/").str[1]):
+        if name in searched:
+            fallback = rows["adapted"].str.contains(FALLBACK, regex=False)
+            top = rows.loc[~fallback, "adapted"].value_counts()
+            chosen = f"; chosen most often: {top.index[0]} ({top.iloc[0]} draws)" if len(top) else ""
+            print(f"{name}: searched on {params.search_folds} speaker folds in {(~fallback).sum()} of {len(rows)} "
+                  f"handcrafted draws, defaults in {fallback.sum()} (too few speakers){chosen}")
+            continue
+        for (axis, budget, change), group in rows[rows["adapted"] != ""].groupby(["axis", "budget", "adapted"]):
+            print(f"adapted to a small draw: {name} at {axis} {budget:g}: {change} in {len(group)} draws")
 
 
 if __name__ == "__main__":
