@@ -71,14 +71,6 @@ def test_exp_run_plots_diff_and_apply(project):
         assert {"methods", "comparisons"} <= set(f1) and "code/RandomForest" in f1["comparisons"]
         assert "best_val_loss" in shown[name]["metrics"]["metrics/autoencoder.json"]
 
-    # README's Glasgow variant: a new classifier entry, tuned inside each draw, added with hydra's "+"
-    ran = project.dvc("exp", "run", "-n", "glasgow", "-S",
-                      "+classify.classifiers.SVM_tuned={search: {kernel: [linear, rbf], C: [1, 10]}}").stdout
-    assert "Running stage 'classify'" in ran and "Running stage 'train_autoencoder'" not in ran
-    f1 = exp_show(project)["glasgow"]["metrics"]["metrics/f1.json"]
-    assert f1["comparisons"]["code/SVM_tuned"]["reference"] == "handcrafted/SVM_tuned"
-    assert all("search=defaults" in note or "kernel=" in note for note in f1["adapted"]["handcrafted/SVM_tuned"].values())
-
     plots = json.loads(project.dvc("plots", "diff", "HEAD", "latent4", "--json").stdout)["data"]
     (chart,) = plots["f1 RandomForest"]
     assert set(chart["revisions"]) == {"HEAD", "latent4"}
@@ -99,7 +91,15 @@ def test_exp_run_plots_diff_and_apply(project):
     assert applied["methods"] == expected["methods"]
     assert {m: c["aulc_difference"] for m, c in applied["comparisons"].items()} == {
         m: c["aulc_difference"] for m, c in expected["comparisons"].items()}
-    assert project.stale_stages() == set()
+    assert project.stale_stages() == set(), project.dvc("status").stdout
+
+    # README's Glasgow variant: a new classifier entry, tuned inside each draw, added with hydra's "+"
+    ran = project.dvc("exp", "run", "-n", "glasgow", "-S",
+                      "+classify.classifiers.SVM_tuned={search: {kernel: [linear, rbf], C: [1, 10]}}").stdout
+    assert "Running stage 'classify'" in ran and "Running stage 'train_autoencoder'" not in ran
+    f1 = exp_show(project)["glasgow"]["metrics"]["metrics/f1.json"]
+    assert f1["comparisons"]["code/SVM_tuned"]["reference"] == "handcrafted/SVM_tuned"
+    assert all("search=defaults" in note or "kernel=" in note for note in f1["adapted"]["handcrafted/SVM_tuned"].values())
 
 
 def test_queued_sweep_and_push_pull_into_a_fresh_clone(project, tmp_path_factory):
