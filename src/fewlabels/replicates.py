@@ -3,8 +3,8 @@ speakers cannot show.
 
 A replicate is a DVC experiment of the same study with other seeds, e.g.
 
-    dvc exp run --queue -S split.seed=1 -S autoencoder.seed=1
-    dvc exp run --queue -S split.seed=2 -S autoencoder.seed=2
+    dvc exp run --queue -n replicate1 -S split.seed=1 -S autoencoder.seed=1 -S finetune.seed=1 -S end_to_end.seed=1
+    dvc exp run --queue -n replicate2 -S split.seed=2 -S autoencoder.seed=2 -S finetune.seed=2 -S end_to_end.seed=2
     dvc queue start -j 1
     python -m fewlabels.replicates            # HEAD's study and every experiment of HEAD
 
@@ -31,7 +31,7 @@ from fewlabels.params import load_params
 from fewlabels.stages import run
 
 PREDICTIONS = "data/predictions"
-SEEDS = ("split.seed", "autoencoder.seed", "draws.seed", "classify.seed", "finetune.seed")
+SEEDS = ("split.seed", "autoencoder.seed", "draws.seed", "classify.seed", "finetune.seed", "end_to_end.seed")
 
 
 def replicate_revisions(names: list[str]) -> dict[str, dict]:
@@ -101,7 +101,7 @@ def main(argv: list[str] | None = None) -> None:
         per_replicate[revision] = summarise(results, params.confidence, params.low_budgets, params.reference,
                                             params.also_compare)
     pooled = pool(per_replicate, params.confidence)
-    report = {"unit_of_replication": "replicate (split and autoencoder seeds)", "seeds": revisions,
+    report = {"unit_of_replication": "replicate (split, autoencoder and network seeds)", "seeds": revisions,
               "confidence": params.confidence, "comparisons": pooled}
     if args.output:
         args.output.write_text(json.dumps(report, indent=2) + "\n")
