@@ -274,7 +274,7 @@ def main() -> None:
           f"median within-speaker r {tracking.median():.2f}")
     voices = audio.groupby("speaker")["voice"].first()
     lost = tracking[tracking < 0.5].sort_values()
-    print(f"speakers whose F0 does not follow the planned pitch (within-speaker r < 0.5): "
+    print("speakers whose F0 does not follow the planned pitch (within-speaker r < 0.5): "
           + (", ".join(f"{s} ({voices[s]}, r {r:.2f})" for s, r in lost.items()) or "none"))
     speaker_f0 = audio.groupby("speaker")["f0_hz"].mean()
     print(f"speaker mean F0: {speaker_f0.min():.0f}-{speaker_f0.max():.0f} Hz, quartiles "

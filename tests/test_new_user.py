@@ -3,7 +3,6 @@ or stops early with one error line that says how to go on, and following it gets
 import json
 import re
 
-import pandas as pd
 import pytest
 
 from tests import corpus_trees as trees
