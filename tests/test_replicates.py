@@ -30,6 +30,14 @@ def test_replicates_pool_the_experiments_prediction_tables_read_through_dvc(proj
     assert set(versus["aulc_difference"]) == {"HEAD", "seed1"}
     failed = project.run("python", "-m", "fewlabels.replicates", "seed9", check=False)
     assert failed.returncode == 1 and failed.stderr.startswith("error: replicates: no experiment seed9 of HEAD")
+    assert "--baseline" in failed.stderr and "Exception ignored" not in result.stderr
+    # a later commit (say, notes) leaves the experiments with the commit they branched from
+    baseline = project.run("git", "rev-parse", "--short", "HEAD").stdout.strip()
+    project.run("git", "commit", "-q", "--allow-empty", "-m", "notes")
+    later = project.run("python", "-m", "fewlabels.replicates", "seed1", "--baseline", baseline, "-o", "later.json")
+    assert f"2 replicates: {baseline}, seed1" in later.stdout
+    assert json.loads((project.path / "later.json").read_text())["comparisons"]["code/SVM"]["aulc_difference"] == {
+        baseline: pytest.approx(differences["HEAD"]), "seed1": pytest.approx(differences["seed1"])}
 
 
 def comparison(difference: float, half_width: float) -> dict:

@@ -34,28 +34,35 @@ PREDICTIONS = "data/predictions"
 SEEDS = ("split.seed", "autoencoder.seed", "draws.seed", "classify.seed", "finetune.seed", "end_to_end.seed")
 
 
-def replicate_revisions(names: list[str]) -> dict[str, dict]:
-    """Revision -> its seeds, for HEAD and the experiments ``names`` (all experiments of HEAD if none)."""
+def replicate_revisions(names: list[str], baseline: str = "HEAD") -> dict[str, dict]:
+    """Name -> its commit (``rev``) and seeds, for the ``baseline`` commit and its experiments ``names`` (all its
+    experiments if none); the commit, not the name, identifies an experiment whose name other baselines reuse."""
     found = {}
-    for row in dvc.api.exp_show():
+    for row in dvc.api.exp_show(revs=baseline):
         if row["rev"] == "workspace" or row.get("State") in ("Queued", "Running", "Failed"):
             continue
-        name = "HEAD" if row.get("typ") == "baseline" else row.get("Experiment")
-        if name == "HEAD" or (name and (not names or name in names)):
-            found[name] = {seed: row.get(seed) for seed in SEEDS}
+        name = baseline if row.get("typ") == "baseline" else row.get("Experiment")
+        if name == baseline or (name and (not names or name in names)):
+            found[name] = {"rev": row["rev"], **{seed: row.get(seed) for seed in SEEDS}}
     missing = sorted(set(names) - set(found))
     if missing:
-        raise FewlabelsError(f"replicates: no experiment {', '.join(missing)} of HEAD; `dvc exp show` lists them")
-    return found
+        raise FewlabelsError(f"replicates: no experiment {', '.join(missing)} of {baseline}; `dvc exp show "
+                             "--all-commits` lists every experiment with the commit it branched from: pass that "
+                             "commit as --baseline")
+    order = [baseline, *(names or sorted(set(found) - {baseline}))]
+    return {name: found[name] for name in order}
 
 
 def read_tables(revision: str) -> pd.DataFrame:
-    """Every prediction table of ``revision`` (HEAD or an experiment name), from DVC's cache or remote."""
+    """Every prediction table of ``revision`` (a commit, HEAD or an experiment's), from DVC's cache or remote."""
     fs = dvc.api.DVCFileSystem(".", rev=revision)
-    frames = []
-    for path in sorted(fs.glob(f"{PREDICTIONS}/*.parquet")):
-        with fs.open(path, mode="rb") as f:
-            frames.append(pd.read_parquet(io.BytesIO(f.read())))
+    try:
+        frames = []
+        for path in sorted(fs.glob(f"{PREDICTIONS}/*.parquet")):
+            with fs.open(path, mode="rb") as f:
+                frames.append(pd.read_parquet(io.BytesIO(f.read())))
+    finally:
+        fs.close()  # releases git's pack files now, not noisily at interpreter exit
     if not frames:
         raise FewlabelsError(f"replicates: {revision} has no prediction tables under {PREDICTIONS}/")
     return pd.concat(frames, ignore_index=True)
@@ -85,17 +92,18 @@ def pool(per_replicate: dict[str, dict], confidence: float) -> dict:
 
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(prog="python -m fewlabels.replicates", description=__doc__.split("\n\n")[0])
-    parser.add_argument("experiments", nargs="*", help="experiment names (default: every experiment of HEAD)")
+    parser.add_argument("experiments", nargs="*", help="experiment names (default: every experiment of the baseline)")
+    parser.add_argument("--baseline", default="HEAD", help="the commit the experiments branched from (default: HEAD)")
     parser.add_argument("-o", "--output", type=Path, help="also write the pooled comparison as JSON here")
     args = parser.parse_args(argv)
     params = load_params().compare
-    revisions = replicate_revisions(args.experiments)
+    revisions = replicate_revisions(args.experiments, args.baseline)
     if len(revisions) < 2:
-        raise FewlabelsError("replicates: HEAD has no experiments to pool; queue some with other seeds, e.g. "
-                             "dvc exp run --queue -S split.seed=1 -S autoencoder.seed=1")
+        raise FewlabelsError(f"replicates: {args.baseline} has no experiments to pool; queue some with other "
+                             "seeds, e.g. dvc exp run --queue -S split.seed=1 -S autoencoder.seed=1")
     per_replicate = {}
-    for revision in revisions:
-        table = read_tables(revision)
+    for revision, found in revisions.items():
+        table = read_tables(found["rev"])
         classes = [c for c in table.columns if c.startswith("p_")]
         results = axis_results(table, len(classes), params.bootstrap, params.seed)
         per_replicate[revision] = summarise(results, params.confidence, params.low_budgets, params.reference,
