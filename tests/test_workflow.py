@@ -95,10 +95,12 @@ def test_exp_run_plots_diff_and_apply(project):
 
     # README's Glasgow variant: a new classifier entry, tuned inside each draw, added with hydra's "+"
     ran = project.dvc("exp", "run", "-n", "glasgow", "-S",
-                      "+classify.classifiers.SVM_tuned={search: {kernel: [linear, rbf], C: [1, 10]}}").stdout
+                      "+classify.classifiers.SVM_tuned={search: {kernel: [linear, rbf], C: [1, 10]}}", "-S",
+                      "compare.also_compare=['finetune vs scratch', 'handcrafted/SVM_tuned vs handcrafted/SVM']").stdout
     assert "Running stage 'classify'" in ran and "Running stage 'train_autoencoder'" not in ran
     f1 = exp_show(project)["glasgow"]["metrics"]["metrics/f1.json"]
     assert f1["comparisons"]["code/SVM_tuned"]["reference"] == "handcrafted/SVM_tuned"
+    assert f1["comparisons"]["handcrafted/SVM_tuned vs handcrafted/SVM"]["reference"] == "handcrafted/SVM"
     assert all("search=defaults" in note or "kernel=" in note for note in f1["adapted"]["handcrafted/SVM_tuned"].values())
 
 
