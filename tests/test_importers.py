@@ -400,6 +400,26 @@ def test_the_emotion_table_is_checked_and_decides_what_is_excluded(params, tmp_p
     assert excluded["source_label"].tolist() == ["disgust", "disgust"]
 
 
+EMOTION_TREES = {"msp_podcast": trees.msp_podcast, "msp_improv": trees.msp_improv, "tess": trees.tess,
+                 "ravdess": trees.ravdess, "crema_d": trees.crema_d, "emodb": trees.emodb}
+
+
+@pytest.mark.parametrize("source", EMOTION_TREES)
+def test_emotion_classes_are_the_kept_emotions_and_the_others_are_excluded_and_counted(params, tmp_path, source):
+    EMOTION_TREES[source](tmp_path / "corpus")
+    keep = ["angry", "happy", "sad", "neutral"]
+    imported = run(params, source=source, classes="emotion", keep_emotions=keep)  # label_from stays valence
+    manifest, excluded = imported.manifest, imported.report[imported.report["action"] == "excluded"]
+    assert {"angry", "happy", "neutral"} <= set(manifest["label"]) <= set(keep)
+    assert (manifest["label"] == manifest["source_label"]).all()  # MSP: the consensus category, not the rating
+    assert not set(excluded["source_label"]) & set(keep)
+    assert excluded["reason"].str.endswith("is not in corpus.keep_emotions").all()
+    by_valence = run(params, source=source)  # nothing is lost: every entry is kept or excluded, and counted
+    assert len(manifest) + len(excluded) == len(by_valence.manifest) + (by_valence.report["action"] == "excluded").sum()
+    summary = report.summarise(imported.manifest, imported.report, imported.formats)  # metrics/corpus.json
+    assert summary["excluded"] == excluded["source_label"].value_counts().to_dict()
+
+
 # --- unlabelled clips from elsewhere -------------------------------------------------------------
 
 def test_unlabelled_clips_of_any_supported_format_join_without_labels(params, tmp_path):

@@ -183,6 +183,16 @@ def test_several_problems_are_counted(params_file):
      r"spectrogram\.mel\.bands 300 exceeds the 257 frequency bins"),
     ({"finetune": {"repeats": 9}}, r"finetune\.repeats 9 exceeds draws\.repeats 5"),
     ({"compare": {"also_compare": ["finetune against scratch"]}}, r"is not '<method> vs <reference>'"),
+    ({"end_to_end": {"repeats": 6}}, r"end_to_end\.repeats 6 exceeds draws\.repeats 5"),
+    ({"end_to_end": {"budgets": {"count": [1, 3]}}}, r"end_to_end\.budgets\.count 3 is not among the draws' count"),
+    ({"corpus": {"classes": "emotion"}}, r"corpus: classes emotion needs a corpus with categorical emotions "
+                                         r"\(msp_podcast, .*emodb\); synthetic has none: set corpus\.classes to valence"),
+    ({"corpus": {"keep_emotions": ["angry", "hapy"]}}, r"unknown emotion 'hapy' \(did you mean happy\?\)"),
+    ({"corpus": {"keep_emotions": ["angry", "sad", "angry"]}}, r"lists an emotion twice"),
+    ({"corpus": {"keep_emotions": ["angry"]}}, r"corpus\.keep_emotions must hold at least 2 entries"),
+    ({"classify": {"search_folds": 1}}, r"classify\.search_folds must be at least 2"),
+    ({"classify": {"classifiers": {"SVM_tuned": {"search": {"C": [1, -1]}}}}},
+     r"classify\.classifiers: SVM_tuned: The 'C' parameter of SVC must be"),
 ])
 def test_params_that_only_fail_together_are_refused_with_the_way_out(params_file, changes, message):
     update_params(params_file, changes)

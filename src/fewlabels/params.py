@@ -99,6 +99,9 @@ class SyntheticParams:
         return self
 
 
+EMOTION_SOURCES = ("msp_podcast", "msp_improv", "tess", "ravdess", "crema_d", "emodb")  # with categorical emotions
+
+
 @dataclass(config=_CONFIG)
 class CorpusParams:
     source: Literal["synthetic", "msp_podcast", "msp_improv", "tess", "ravdess", "crema_d", "emodb", "esc50", "folder"]
@@ -108,7 +111,9 @@ class CorpusParams:
     on_bad_input: Literal["error", "skip"]
     on_odd_format: Literal["error", "skip", "convert"]  # a file whose rate, channels or container differ from most
     unknown_speaker: Literal["podcast", "skip", "error"]  # msp_podcast: SpkrID Unknown -> podcast id as proxy speaker
-    label_from: Literal["valence", "emotion"]  # msp_podcast, msp_improv: dimensional valence or consensus emotion
+    classes: Literal["valence", "emotion"]  # valence: negative/neutral/positive; emotion: those of keep_emotions
+    keep_emotions: Annotated[list[Str], Field(min_length=2)]  # classes emotion: the classes; other emotions excluded
+    label_from: Literal["valence", "emotion"]  # msp_podcast, msp_improv with classes valence: rating or consensus emotion
     valence_edges: dict[Str, list[Float]]  # per corpus: [lowest, negative|neutral, neutral|positive, highest]
     emotions: dict[Str, Str | None]  # categorical emotion -> class; None: excluded and counted
     folder_speaker: Str  # folder: regex on the file name whose group "speaker" is the speaker id
@@ -135,6 +140,30 @@ class CorpusParams:
         if missing:
             raise ValueError(f"no entry for {', '.join(missing)}: map each to a class, or to null to leave it out")
         return table
+
+    @field_validator("keep_emotions")
+    @classmethod
+    def _known_emotions(cls, kept):
+        for emotion in kept:
+            if emotion not in EMOTIONS:
+                close = difflib.get_close_matches(emotion, EMOTIONS, n=1)
+                hint = f" (did you mean {close[0]}?)" if close else ""
+                raise ValueError(f"unknown emotion {emotion!r}{hint}; known: {', '.join(EMOTIONS)}")
+        if len(set(kept)) < len(kept):
+            raise ValueError(f"lists an emotion twice: {kept}")
+        return kept
+
+    @model_validator(mode="after")
+    def _emotions_exist(self):
+        if self.classes == "emotion" and self.source not in EMOTION_SOURCES:
+            raise ValueError(f"classes emotion needs a corpus with categorical emotions ({', '.join(EMOTION_SOURCES)}); "
+                             f"{self.source} has none: set corpus.classes to valence")
+        return self
+
+    @property
+    def reads_valence(self) -> bool:
+        """MSP-Podcast and MSP-IMPROV read the dimensional valence rating (else the consensus emotion)."""
+        return self.classes == "valence" and self.label_from == "valence"
 
     @field_validator("folder_speaker", "unlabelled_speaker")
     @classmethod

@@ -68,12 +68,14 @@ def labelled_entries(catalogue: Catalogue, params: CorpusParams) -> tuple[pd.Dat
             raise CorpusError(f"corpus.valence_edges has no entry for {params.source}")
         edges = params.valence_edges[params.source]
     entries = catalogue.entries
-    label, bad, excluded = map_labels(entries, catalogue.label_kind, edges, params.emotions)
+    keep = params.keep_emotions if params.classes == "emotion" else None
+    label, bad, excluded = map_labels(entries, catalogue.label_kind, edges, params.emotions, keep)
     bad_labels = entries[bad].assign(kind="bad_label", reason=[
         f"valence {value!r} is missing or outside [{edges[0]}, {edges[-1]}]" for value in entries.loc[bad, "source_label"]])
     problems = pd.concat([catalogue.problems, bad_labels[PROBLEM_COLUMNS]], ignore_index=True)
     excluded_rows = entries[excluded].assign(kind="excluded_label", action="excluded", reason=[
-        f"corpus.emotions maps {value} to nothing" for value in entries.loc[excluded, "source_label"]])
+        f"{value} is not in corpus.keep_emotions" if keep is not None else f"corpus.emotions maps {value} to nothing"
+        for value in entries.loc[excluded, "source_label"]])
     keep = ~bad & ~excluded
     return entries[keep].assign(label=label[keep]), problems, excluded_rows
 

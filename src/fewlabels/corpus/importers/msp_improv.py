@@ -25,7 +25,7 @@ def read(root: Path, params: CorpusParams) -> Catalogue:
         if path.stem in by_stem:
             raise CorpusError(f"{path} and {by_stem[path.stem]}: two files for one recording")
         by_stem[path.stem] = path
-    catalogue = CatalogueBuilder("valence" if params.label_from == "valence" else "emotion")
+    catalogue = CatalogueBuilder("valence" if params.reads_valence else "emotion")
     for number, text in enumerate(evaluation.read_text(errors="replace").splitlines(), start=1):
         if not text.startswith("UTD-IMPROV-"):
             continue  # rater lines and blank lines
@@ -43,7 +43,7 @@ def read(root: Path, params: CorpusParams) -> Catalogue:
         if not ident:
             catalogue.problem(path, "unknown_speaker", f"{where}: {recording!r} names no speaker F01-F06 or M01-M06")
             continue
-        if params.label_from == "valence":
+        if params.reads_valence:
             label = match["V"]
         elif match["emotion"] in EMOTIONS:
             label = EMOTIONS[match["emotion"]]

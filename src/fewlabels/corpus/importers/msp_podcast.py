@@ -29,7 +29,7 @@ def read(root: Path, params: CorpusParams) -> Catalogue:
     absent = [column for column in COLUMNS if column not in table.columns]
     if absent:
         raise CorpusError(f"{labels_path}: no column {', '.join(absent)}; expected layout:\n{LAYOUT}")
-    catalogue = CatalogueBuilder("valence" if params.label_from == "valence" else "emotion")
+    catalogue = CatalogueBuilder("valence" if params.reads_valence else "emotion")
     for line, row in enumerate(table.itertuples(index=False), start=2):
         where = f"{labels_path} line {line}"
         path = inside(audio_dir, row.FileName, where)
@@ -40,7 +40,7 @@ def read(root: Path, params: CorpusParams) -> Catalogue:
                                     params.unknown_speaker)
             if speaker is None:
                 continue
-        if params.label_from == "valence":
+        if params.reads_valence:
             label = row.EmoVal
         elif row.EmoClass in EMOTIONS:
             label = EMOTIONS[row.EmoClass]
