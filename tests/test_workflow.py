@@ -23,10 +23,10 @@ def reproduced(project):
 def test_params_rerun_exactly_their_stages_runs_are_reproducible_and_the_run_cache_restores(project):
     baseline = reproduced(project)
     assert project.stale_stages() == set()
-    assert project.repro_ran("--force") == {"synthesise", "corpus", "split", "spectrograms", "handcrafted", "train_autoencoder",
-                                             "code_features", "draws", "classify", "finetune", "end_to_end",
-                                             "compare"}
-    assert {name: (project.path / name).read_bytes() for name in RESULTS} == baseline  # identical second run
+    # a second run of every stage that trains or draws at random gives byte-identical results
+    assert project.repro_ran("--force", "--downstream", "spectrograms") == {
+        "spectrograms", "train_autoencoder", "code_features", "classify", "finetune", "end_to_end", "compare"}
+    assert {name: (project.path / name).read_bytes() for name in RESULTS} == baseline
 
     params = project.path / "params.yaml"
     update_params(params, {"audio": {"min_signal": 20_000}})
@@ -92,6 +92,33 @@ def test_exp_run_plots_diff_and_apply(project):
     assert {m: c["aulc_difference"] for m, c in applied["comparisons"].items()} == {
         m: c["aulc_difference"] for m, c in expected["comparisons"].items()}
     assert project.stale_stages() == set(), project.dvc("status").stdout
+
+    # replicates: HEAD's and the experiments' prediction tables read through DVC, pooled per comparison
+    differences = {"HEAD": json.loads(project.run("git", "show", "HEAD:metrics/f1.json").stdout)["comparisons"],
+                   "latent4": shown["latent4"]["metrics"]["metrics/f1.json"]["comparisons"]}
+    result = project.run("python", "-m", "fewlabels.replicates", "latent4", "-o", "replicates.json")
+    report = json.loads((project.path / "replicates.json").read_text())
+    assert list(report["seeds"]) == ["HEAD", "latent4"] and report["unit_of_replication"].startswith("replicate")
+    for method in ("code/SVM", "finetune vs scratch", "cnn_lstm"):  # every comparison pools, the networks' too
+        pooled = report["comparisons"][method]
+        assert pooled["aulc_difference"] == pytest.approx({name: found[method]["aulc_difference"]
+                                                           for name, found in differences.items()})
+        assert pooled["replicates"] == 2 and pooled["ci_low"] <= pooled["mean"] <= pooled["ci_high"]
+    assert "code/RandomForest" in result.stdout and "Exception ignored" not in result.stderr
+    failed = project.run("python", "-m", "fewlabels.replicates", "seed9", check=False)
+    assert failed.returncode == 1 and failed.stderr.startswith("error: replicates: no experiment seed9 of HEAD")
+    assert "--baseline" in failed.stderr
+    # a later commit leaves the experiments with the commit they branched from
+    baseline = project.run("git", "rev-parse", "--short", "HEAD").stdout.strip()
+    project.run("git", "commit", "-q", "--allow-empty", "-m", "notes")
+    later = project.run("python", "-m", "fewlabels.replicates", "latent4", "--baseline", baseline, "-o", "later.json")
+    assert f"2 replicates: {baseline}, latent4" in later.stdout
+    assert json.loads((project.path / "later.json").read_text())["comparisons"]["code/SVM"]["aulc_difference"] == {
+        baseline: pytest.approx(differences["HEAD"]["code/SVM"]["aulc_difference"]),
+        "latent4": pytest.approx(differences["latent4"]["code/SVM"]["aulc_difference"])}
+    alone = project.run("python", "-m", "fewlabels.replicates", "latent4", "--baseline", baseline,
+                        "--without-baseline", check=False)
+    assert alone.returncode == 1 and alone.stderr.startswith("error: replicates: fewer than 2 replicates")
 
     # README's Glasgow variant: a new classifier entry, tuned inside each draw, added with hydra's "+"
     ran = project.dvc("exp", "run", "-n", "glasgow", "-S",

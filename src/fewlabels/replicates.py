@@ -69,11 +69,11 @@ def read_tables(revision: str) -> pd.DataFrame:
 
 
 def pool(per_replicate: dict[str, dict], confidence: float) -> dict:
-    """Per comparison: each replicate's AULC difference, their mean, between-replicate SD, mean within-replicate
-    interval half-width, and a t interval of the mean over replicates."""
+    """Per comparison that every replicate makes: each replicate's AULC difference, their mean, between-replicate
+    SD, mean within-replicate interval half-width, and a t interval of the mean over replicates."""
     pooled = {}
     methods = next(iter(per_replicate.values()))["comparisons"]
-    for method in methods:
+    for method in [m for m in methods if all(m in summary["comparisons"] for summary in per_replicate.values())]:
         differences = np.array([summary["comparisons"][method]["aulc_difference"] for summary in per_replicate.values()])
         half_widths = [(summary["comparisons"][method]["ci_high"] - summary["comparisons"][method]["ci_low"]) / 2
                        for summary in per_replicate.values()]
@@ -94,13 +94,17 @@ def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(prog="python -m fewlabels.replicates", description=__doc__.split("\n\n")[0])
     parser.add_argument("experiments", nargs="*", help="experiment names (default: every experiment of the baseline)")
     parser.add_argument("--baseline", default="HEAD", help="the commit the experiments branched from (default: HEAD)")
+    parser.add_argument("--without-baseline", action="store_true",
+                        help="pool the experiments only, e.g. replicates of a variant whose params the baseline lacks")
     parser.add_argument("-o", "--output", type=Path, help="also write the pooled comparison as JSON here")
     args = parser.parse_args(argv)
     params = load_params().compare
     revisions = replicate_revisions(args.experiments, args.baseline)
+    if args.without_baseline:
+        revisions.pop(args.baseline)
     if len(revisions) < 2:
-        raise FewlabelsError(f"replicates: {args.baseline} has no experiments to pool; queue some with other "
-                             "seeds, e.g. dvc exp run --queue -S split.seed=1 -S autoencoder.seed=1")
+        raise FewlabelsError(f"replicates: fewer than 2 replicates to pool from {args.baseline}; queue experiments "
+                             "with other seeds, e.g. dvc exp run --queue -S split.seed=1 -S autoencoder.seed=1")
     per_replicate = {}
     for revision, found in revisions.items():
         table = read_tables(found["rev"])
