@@ -6,6 +6,7 @@ import pandas as pd
 import pytest
 
 from fewlabels.corpus import report
+from fewlabels.corpus.importers import IMPORTERS, msp_improv, msp_podcast
 from fewlabels.corpus.importing import import_corpus
 from fewlabels.corpus.layout import CorpusError
 from fewlabels.params import load_params
@@ -400,24 +401,58 @@ def test_the_emotion_table_is_checked_and_decides_what_is_excluded(params, tmp_p
     assert excluded["source_label"].tolist() == ["disgust", "disgust"]
 
 
-EMOTION_TREES = {"msp_podcast": trees.msp_podcast, "msp_improv": trees.msp_improv, "tess": trees.tess,
+def msp_podcast_every_emotion(root):
+    """Two speakers with every ``EmoClass``, each rated 4.0 (neutral valence whatever the category)."""
+    return trees.msp_podcast(root, [(f"MSP-PODCAST_{s:04d}_{u:04d}.wav", code, "4.0", str(100 + s), "Train")
+                                    for s in range(2) for u, code in enumerate(msp_podcast.EMOTIONS)])
+
+
+def msp_improv_every_emotion(root):
+    """Two speakers with every consensus letter, each rated V:3 (neutral valence whatever the category)."""
+    return trees.msp_improv(root, [trees.msp_improv_line(f"S01A-{g}01-P-FM{u:02d}", code, "3.000000")
+                                   for g in "FM" for u, code in enumerate(msp_improv.EMOTIONS)])
+
+
+EMOTION_TREES = {"msp_podcast": msp_podcast_every_emotion, "msp_improv": msp_improv_every_emotion, "tess": trees.tess,
                  "ravdess": trees.ravdess, "crema_d": trees.crema_d, "emodb": trees.emodb}
+"""Each importer with categorical emotions -> a tree holding every emotion its ``EMOTIONS`` table names."""
 
 
 @pytest.mark.parametrize("source", EMOTION_TREES)
 def test_emotion_classes_are_the_kept_emotions_and_the_others_are_excluded_and_counted(params, tmp_path, source):
     EMOTION_TREES[source](tmp_path / "corpus")
     keep = ["angry", "happy", "sad", "neutral"]
-    imported = run(params, source=source, classes="emotion", keep_emotions=keep)  # label_from stays valence
+    assert params.label_from == "valence"  # MSP: classes emotion reads the consensus category all the same
+    imported = run(params, source=source, classes="emotion", keep_emotions=keep)
     manifest, excluded = imported.manifest, imported.report[imported.report["action"] == "excluded"]
-    assert {"angry", "happy", "neutral"} <= set(manifest["label"]) <= set(keep)
-    assert (manifest["label"] == manifest["source_label"]).all()  # MSP: the consensus category, not the rating
-    assert not set(excluded["source_label"]) & set(keep)
-    assert excluded["reason"].str.endswith("is not in corpus.keep_emotions").all()
+    assert set(manifest["label"]) == set(keep)  # MSP: by the rating every utterance would be neutral
+    assert (manifest["label"] == manifest["source_label"]).all()
+    others = set(IMPORTERS[source].EMOTIONS.values()) - set(keep)
+    assert others and set(excluded["source_label"]) == others
+    assert (excluded["reason"] == excluded["source_label"] + " is not in corpus.keep_emotions").all()
+    assert (excluded["kind"] == "excluded_label").all() and skipped(imported) == {}
     by_valence = run(params, source=source)  # nothing is lost: every entry is kept or excluded, and counted
     assert len(manifest) + len(excluded) == len(by_valence.manifest) + (by_valence.report["action"] == "excluded").sum()
     summary = report.summarise(imported.manifest, imported.report, imported.formats)  # metrics/corpus.json
     assert summary["excluded"] == excluded["source_label"].value_counts().to_dict()
+    assert set(summary["per_class"]) == set(keep)
+
+
+def test_any_emotions_can_be_the_classes_and_the_valence_table_then_plays_no_part(params, tmp_path):
+    trees.ravdess(tmp_path / "corpus")
+    imported = run(params, source="ravdess", classes="emotion", keep_emotions=["surprise", "calm", "neutral"])
+    assert set(imported.manifest["label"]) == {"surprise", "calm", "neutral"}  # surprise: null in corpus.emotions
+    excluded = imported.report[imported.report["action"] == "excluded"]
+    assert set(excluded["source_label"]) == {"happy", "sad", "angry", "fear", "disgust"}
+
+
+def test_keep_emotions_play_no_part_in_valence_classes(params, tmp_path):
+    trees.ravdess(tmp_path / "corpus")
+    default = run(params, source="ravdess")
+    assert params.classes == "valence" and set(default.manifest["label"]) == {"negative", "neutral", "positive"}
+    other = run(params, source="ravdess", keep_emotions=["calm", "surprise"])
+    pd.testing.assert_frame_equal(other.manifest, default.manifest)
+    pd.testing.assert_frame_equal(other.report, default.report)
 
 
 # --- unlabelled clips from elsewhere -------------------------------------------------------------

@@ -205,3 +205,63 @@ def test_the_dtu_family_encodes_log_mel_spectrograms_with_a_pooled_code(params_f
                                 "autoencoder": {"architecture": "DTU", "bottleneck": "pooled", "loss": "mse"}})
     params = load_params(params_file)
     assert (params.autoencoder.architecture, params.spectrogram.mel.bands) == ("DTU", 28)
+
+
+def test_the_shipped_corpus_classes_are_valence_with_the_glasgow_emotions_to_keep():
+    params = load_params(ROOT / "params.yaml").corpus
+    assert (params.classes, params.keep_emotions, params.label_from) == ("valence", ["angry", "happy", "sad", "neutral"],
+                                                                         "valence")
+
+
+@pytest.mark.parametrize("source", ["synthetic", "esc50", "folder"])
+def test_emotion_classes_are_refused_for_a_corpus_without_emotions(params_file, source):
+    update_params(params_file, {"corpus": {"source": source, "classes": "emotion"}})
+    with pytest.raises(ParamsError, match=rf"^{re.escape(str(params_file))}: corpus: classes emotion needs a corpus with "
+                                          rf"categorical emotions \(msp_podcast, msp_improv, tess, ravdess, crema_d, "
+                                          rf"emodb\); {source} has none: set corpus\.classes to valence$"):
+        load_params(params_file)
+    update_params(params_file, {"corpus": {"classes": "valence"}})
+    assert load_params(params_file).corpus.source == source
+
+
+@pytest.mark.parametrize("source", ["msp_podcast", "msp_improv", "tess", "ravdess", "crema_d", "emodb"])
+def test_emotion_classes_load_for_every_corpus_with_emotions(params_file, source):
+    update_params(params_file, {"corpus": {"source": source, "classes": "emotion"}})
+    assert load_params(params_file).corpus.keep_emotions == ["angry", "happy", "sad", "neutral"]
+
+
+@pytest.mark.parametrize("keep, message", [
+    (["angry", "hapy"], r"corpus\.keep_emotions: unknown emotion 'hapy' \(did you mean happy\?\); known: angry, sad"),
+    (["angry", "joy"], r"corpus\.keep_emotions: unknown emotion 'joy'; known: angry"),
+    (["sad", "angry", "sad", "angry"], r"corpus\.keep_emotions: lists an emotion twice: angry, sad; keep each once$"),
+    (["angry"], r"corpus\.keep_emotions must hold at least 2 entries, got \['angry'\]"),
+    ([], r"corpus\.keep_emotions must hold at least 2 entries"),
+    (["angry", "calm", "boredom"], r"corpus: keep_emotions lists calm, boredom, which crema_d does not have \(its emotions: "
+                                   r"angry, sad, fear, disgust, neutral, happy\): keep only those$"),
+])
+def test_keep_emotions_are_checked_with_the_way_out(params_file, keep, message):
+    update_params(params_file, {"corpus": {"source": "crema_d", "classes": "emotion", "keep_emotions": keep}})
+    with pytest.raises(ParamsError, match=message):
+        load_params(params_file)
+
+
+def test_kept_emotions_a_corpus_lacks_are_refused_only_for_emotion_classes(params_file):
+    update_params(params_file, {"corpus": {"source": "emodb", "keep_emotions": ["calm", "surprise"]}})
+    assert load_params(params_file).corpus.classes == "valence"  # keep_emotions plays no part
+    update_params(params_file, {"corpus": {"classes": "emotion"}})
+    with pytest.raises(ParamsError, match=r"keep_emotions lists calm, surprise, which emodb does not have"):
+        load_params(params_file)
+
+
+def test_every_corpus_param_is_a_param_or_dependency_of_the_stage_that_reads_it():
+    """A corpus param missing from dvc.yaml would leave the manifest stale when it changes."""
+    import dataclasses
+
+    import yaml
+
+    from fewlabels.params import CorpusParams
+    stages = yaml.safe_load((ROOT / "dvc.yaml").read_text())["stages"]
+    listed = set(stages["corpus"]["params"]) | {dep[2:-1] for dep in stages["corpus"]["deps"] if dep.startswith("${")}
+    read_by_corpus = {f"corpus.{field.name}" for field in dataclasses.fields(CorpusParams)} - {"corpus.synthetic"}
+    assert read_by_corpus <= listed, f"not in dvc.yaml's corpus stage: {sorted(read_by_corpus - listed)}"
+    assert {"corpus.source", "corpus.synthetic"} <= set(stages["synthesise"]["params"])

@@ -99,7 +99,19 @@ class SyntheticParams:
         return self
 
 
-EMOTION_SOURCES = ("msp_podcast", "msp_improv", "tess", "ravdess", "crema_d", "emodb")  # with categorical emotions
+def _known_emotion(emotion: str) -> None:
+    """Refuse a name outside the vocabulary :data:`EMOTIONS`, with a close match."""
+    if emotion not in EMOTIONS:
+        close = difflib.get_close_matches(emotion, EMOTIONS, n=1)
+        hint = f" (did you mean {close[0]}?)" if close else ""
+        raise ValueError(f"unknown emotion {emotion!r}{hint}; known: {', '.join(EMOTIONS)}")
+
+
+def _corpus_emotions() -> dict[str, tuple[str, ...]]:
+    """Each ``corpus.source`` -> the emotions its importer's ``EMOTIONS`` table names (none: no categorical emotions)."""
+    from fewlabels.corpus.importers import IMPORTERS  # here, not at the top: the importers import this module
+    return {source: tuple(emotion for emotion in EMOTIONS if emotion in getattr(module, "EMOTIONS", {}).values())
+            for source, module in IMPORTERS.items()}
 
 
 @dataclass(config=_CONFIG)
@@ -114,8 +126,8 @@ class CorpusParams:
     classes: Literal["valence", "emotion"]  # valence: negative/neutral/positive; emotion: those of keep_emotions
     keep_emotions: Annotated[list[Str], Field(min_length=2)]  # classes emotion: the classes; other emotions excluded
     label_from: Literal["valence", "emotion"]  # msp_podcast, msp_improv with classes valence: rating or consensus emotion
-    valence_edges: dict[Str, list[Float]]  # per corpus: [lowest, negative|neutral, neutral|positive, highest]
-    emotions: dict[Str, Str | None]  # categorical emotion -> class; None: excluded and counted
+    valence_edges: dict[Str, list[Float]]  # classes valence, per corpus: [lowest, neg|neutral, neutral|pos, highest]
+    emotions: dict[Str, Str | None]  # classes valence: categorical emotion -> class; None: excluded and counted
     folder_speaker: Str  # folder: regex on the file name whose group "speaker" is the speaker id
     synthetic: SyntheticParams
 
@@ -132,10 +144,7 @@ class CorpusParams:
     @classmethod
     def _every_emotion(cls, table):
         for emotion in table:
-            if emotion not in EMOTIONS:
-                close = difflib.get_close_matches(emotion, EMOTIONS, n=1)
-                hint = f" (did you mean {close[0]}?)" if close else ""
-                raise ValueError(f"unknown emotion {emotion!r}{hint}; known: {', '.join(EMOTIONS)}")
+            _known_emotion(emotion)
         missing = [emotion for emotion in EMOTIONS if emotion not in table]
         if missing:
             raise ValueError(f"no entry for {', '.join(missing)}: map each to a class, or to null to leave it out")
@@ -145,19 +154,27 @@ class CorpusParams:
     @classmethod
     def _known_emotions(cls, kept):
         for emotion in kept:
-            if emotion not in EMOTIONS:
-                close = difflib.get_close_matches(emotion, EMOTIONS, n=1)
-                hint = f" (did you mean {close[0]}?)" if close else ""
-                raise ValueError(f"unknown emotion {emotion!r}{hint}; known: {', '.join(EMOTIONS)}")
-        if len(set(kept)) < len(kept):
-            raise ValueError(f"lists an emotion twice: {kept}")
+            _known_emotion(emotion)
+        twice = sorted({emotion for emotion in kept if kept.count(emotion) > 1})
+        if twice:
+            raise ValueError(f"lists an emotion twice: {', '.join(twice)}; keep each once")
         return kept
 
     @model_validator(mode="after")
     def _emotions_exist(self):
-        if self.classes == "emotion" and self.source not in EMOTION_SOURCES:
-            raise ValueError(f"classes emotion needs a corpus with categorical emotions ({', '.join(EMOTION_SOURCES)}); "
+        """``classes: emotion`` needs a corpus with categorical emotions, and every kept emotion among them."""
+        if self.classes == "valence":
+            return self
+        emotions = _corpus_emotions()
+        has = emotions[self.source]
+        if not has:
+            sources = [source for source, names in emotions.items() if names]
+            raise ValueError(f"classes emotion needs a corpus with categorical emotions ({', '.join(sources)}); "
                              f"{self.source} has none: set corpus.classes to valence")
+        absent = [emotion for emotion in self.keep_emotions if emotion not in has]
+        if absent:
+            raise ValueError(f"keep_emotions lists {', '.join(absent)}, which {self.source} does not have (its "
+                             f"emotions: {', '.join(has)}): keep only those")
         return self
 
     @property

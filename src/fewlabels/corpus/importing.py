@@ -4,8 +4,9 @@ Every file that does not reach the manifest as it is gets one row in the report,
 done to it: ``skipped`` (a problem under ``on_bad_input: skip`` or ``on_odd_format: skip``, or a
 file a param leaves out, as ``unknown_speaker: skip``), ``converted`` (an odd format under
 ``on_odd_format: convert``, or a quirk of a published copy the importer corrects) or ``excluded``
-(an emotion the ``corpus.emotions`` table maps to nothing). Under an ``error`` policy the first
-problem stops the import with a :class:`CorpusError` naming the file and the reason.
+(an emotion the ``corpus.emotions`` table maps to nothing or, under ``corpus.classes: emotion``, one
+not in ``corpus.keep_emotions``). Under an ``error`` policy the first problem stops the import with
+a :class:`CorpusError` naming the file and the reason.
 """
 import os
 from dataclasses import dataclass
