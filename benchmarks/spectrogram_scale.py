@@ -9,7 +9,7 @@ optimal reconstruction; `db` spreads the same spectra over the interval.
 import numpy as np
 
 from fewlabels.audio import fixed_size_chunks, load_signal
-from fewlabels.autoencoder.training import constant_prediction_loss
+from fewlabels.autoencoder.training import constant_prediction_loss, moments
 from fewlabels.features.spectrogram import scale_spectrogram, spectrogram
 from fewlabels.manifest import read_manifest
 from fewlabels.params import load_params
@@ -26,9 +26,10 @@ def main() -> None:
     print(f"{'scale':>7} {'median':>8} {'p99':>7} {'max':>6} {'< 0.01':>7} {'std':>6} {'BCE(mean)':>10} {'BCE(0.5)':>9}")
     for scale in ("linear", "db"):
         values = scale_spectrogram(magnitudes, scale, spec.db_floor).astype(np.float64)
+        mean, mean_square = moments([values])
         print(f"{scale:>7} {np.median(values):8.4f} {np.percentile(values, 99):7.4f} {values.max():6.3f} "
-              f"{np.mean(values < 0.01):7.1%} {values.std():6.3f} {constant_prediction_loss(values, values.mean()):10.4f} "
-              f"{constant_prediction_loss(values, 0.5):9.4f}")
+              f"{np.mean(values < 0.01):7.1%} {values.std():6.3f} {constant_prediction_loss(mean, mean_square, mean):10.4f} "
+              f"{constant_prediction_loss(mean, mean_square, 0.5):9.4f}")
 
 
 if __name__ == "__main__":

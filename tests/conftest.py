@@ -19,6 +19,7 @@ PROJECT_FILES = ("dvc.yaml", "params.yaml", "pyproject.toml", "src", ".dvc/confi
 TINY_PARAMS = {
     "corpus": {"synthetic": {"speakers": 9, "utterances_per_speaker": 6}},
     "split": {"labelled_per_class": 2, "test_per_class": 2, "unlabelled_per_class": None},
+    "spectrogram": {"shard_size": 16},  # the unlabelled spectrograms in a few shards
     "autoencoder": {"latent_dim": 8, "batch_size": 16, "max_epochs": 2, "patience": 2},
     "draws": {"fraction_step": 0.5, "largest_count": 2, "repeats": 2},
     "classify": {"classifiers": {"SVM": {}, "kNN": {"n_neighbors": 1}, "DecisionTree": {},
@@ -89,3 +90,21 @@ def project(tmp_path) -> Project:
     repo.run("git", "add", "-A")
     repo.run("git", "commit", "-q", "-m", "project")
     return repo
+
+
+def pytest_terminal_summary(terminalreporter) -> None:
+    """The rates the calibration tests record (``record_property("calibration", line)``), passed or not: a
+    passing test's output is never shown, and under pytest-xdist its user properties still reach this report."""
+    found = {}
+    for reports in terminalreporter.stats.values():
+        for report in reports:
+            if getattr(report, "when", None) == "call":
+                for name, value in getattr(report, "user_properties", ()):
+                    if name == "calibration":
+                        found.setdefault(report.nodeid, []).append(f"{report.outcome}: {value}")
+    if found:
+        terminalreporter.write_sep("=", "calibration of the compare statistics")
+        for nodeid in sorted(found):
+            terminalreporter.write_line(nodeid.rsplit("::", 1)[-1])
+            for line in found[nodeid]:
+                terminalreporter.write_line(f"    {line}")

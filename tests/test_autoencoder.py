@@ -9,7 +9,7 @@ import pytest
 from fewlabels.autoencoder.architectures import FAMILIES, build_autoencoder
 from fewlabels.autoencoder.codes import encode
 from fewlabels.autoencoder.pooling import VARIANCE_FLOOR
-from fewlabels.autoencoder.training import (SpectrogramBatches, TrainingError, constant_prediction_loss,
+from fewlabels.autoencoder.training import (SpectrogramBatches, TrainingError, constant_prediction_loss, moments,
                                             speaker_holdout, train_autoencoder)
 from fewlabels.features import FeatureError
 from fewlabels.params import load_params
@@ -99,7 +99,7 @@ def test_batches_cover_every_index_once_per_epoch_and_reshuffle_from_the_seed():
 def test_constant_prediction_loss_is_the_mean_binary_cross_entropy():
     X = np.random.default_rng(0).uniform(0, 1, (5, 7)).astype(np.float32)
     p = 0.3
-    assert constant_prediction_loss(X, p) == pytest.approx(np.mean(-(X * np.log(p) + (1 - X) * np.log(1 - p))))
+    assert constant_prediction_loss(*moments([X]), p) == pytest.approx(np.mean(-(X * np.log(p) + (1 - X) * np.log(1 - p))))
 
 
 @pytest.fixture(scope="module")
@@ -224,10 +224,12 @@ def test_the_pooled_bottleneck_is_the_mean_and_sd_over_time_of_the_last_map(arch
 def test_the_constant_baseline_for_mse_is_the_mean_squared_error_of_a_constant():
     X = np.random.default_rng(0).normal(2, 3, (5, 7, 9)).astype(np.float32)
     exact = X.astype(np.float64)
-    assert constant_prediction_loss(X, exact.mean(), "mse") == pytest.approx(np.var(exact), rel=1e-9)
-    assert constant_prediction_loss(X, 0.5, "mse") == pytest.approx(np.mean((exact - 0.5) ** 2), rel=1e-9)
+    blocks = [X[:2], X[2:3], X[3:]]  # the shards of one split
+    assert moments(blocks) == pytest.approx((exact.mean(), np.mean(exact ** 2)), rel=1e-12)
+    assert constant_prediction_loss(*moments(blocks), exact.mean(), "mse") == pytest.approx(np.var(exact), rel=1e-9)
+    assert constant_prediction_loss(*moments(blocks), 0.5, "mse") == pytest.approx(np.mean((exact - 0.5) ** 2), rel=1e-9)
     with pytest.raises(ValueError, match=r"autoencoder.loss must be one of \['bce', 'mse'\], got 'mae'"):
-        constant_prediction_loss(X, 0.5, "mae")
+        constant_prediction_loss(*moments(blocks), 0.5, "mae")
 
 
 @pytest.fixture(scope="module")

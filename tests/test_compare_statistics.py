@@ -11,10 +11,11 @@ from fewlabels.compare.statistics import (aulc, bootstrap_f1, crossover, holm, m
 BUDGETS = np.array([0.1, 0.25, 0.5, 1.0])
 DATASETS = 100
 RESAMPLES = 1000
+SPEAKERS, REPEATS = 20, 5  # per simulated dataset: test speakers, label draws per budget
 
 
-def simulate(rng: np.random.Generator, advantage: float = 0.0, speakers: int = 20, utterances: int = 10,
-             repeats: int = 5) -> tuple[pd.DataFrame, float]:
+def simulate(rng: np.random.Generator, advantage: float = 0.0, speakers: int = SPEAKERS, utterances: int = 10,
+             repeats: int = REPEATS) -> tuple[pd.DataFrame, float]:
     """A prediction table of two methods ("reference", "method") on one test set of 3 balanced-at-random
     classes, and the method's accuracy gain over the reference in this dataset.
 
@@ -48,15 +49,21 @@ def aulc_difference(table: pd.DataFrame, seed: int):
     return paired_comparison(resampled[:, 1], resampled[:, 0], point[1], point[0])
 
 
-def test_equally_informative_methods_cover_zero():
+def calibration_line(message: str) -> str:
+    """The line a calibration test records for the terminal summary: its rate, and how it was replicated."""
+    return (f"{message}; unit of replication: test speaker ({SPEAKERS} per dataset, a {RESAMPLES}-resample cluster "
+            f"bootstrap jointly with its {REPEATS} label draws)")
+
+
+def test_equally_informative_methods_cover_zero(record_property):
     covered = np.mean([aulc_difference(simulate(np.random.default_rng(d))[0], d).decision == "no evidence"
                        for d in range(DATASETS)])
     message = f"95 % interval of the AULC difference covers 0 in {covered:.0%} of {DATASETS} null datasets"
-    print(message)
+    record_property("calibration", calibration_line(message))
     assert covered >= 0.9, message
 
 
-def test_a_real_advantage_is_detected():
+def test_a_real_advantage_is_detected(record_property):
     found, gains = [], []
     for d in range(DATASETS):
         table, gain = simulate(np.random.default_rng(d), advantage=0.5)
@@ -64,7 +71,7 @@ def test_a_real_advantage_is_detected():
         gains.append(gain)
     message = (f"an accuracy advantage of {np.mean(gains):+.3f} (0.5 on the logit scale) is found better in "
                f"{np.mean(found):.0%} of {DATASETS} datasets")
-    print(message)
+    record_property("calibration", calibration_line(message))
     assert np.mean(found) >= 0.8, message
 
 

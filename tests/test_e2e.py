@@ -13,6 +13,7 @@ from pyAudioAnalysis import MidTermFeatures, ShortTermFeatures
 
 from fewlabels.io import read_pickle
 from fewlabels.manifest import COLUMNS
+from fewlabels.shards import ShardedSpectrograms
 from tests import corpus_trees as trees
 from tests.conftest import update_params
 
@@ -70,8 +71,8 @@ def test_dvc_repro_feature_stages_writes_aligned_pickles(project):
         for key in ("y", "chunk"):
             assert np.array_equal(features[key], spectrograms[key])
         assert spectrograms["classes"] == ["negative", "neutral", "positive"]
-    unlabelled = read_pickle(path / "data/spectrograms/unlabelled.pkl")
-    assert unlabelled["X"].shape[1:] == (74, 200)
+    unlabelled = ShardedSpectrograms(path / "data/spectrograms/unlabelled")
+    assert unlabelled.shape[1:] == (74, 200) and len(unlabelled) == counts["unlabelled"]["total"]["chunks"]
 
     # the last chunk of the test split equals direct pyAudioAnalysis calls on the WAV
     test_spectrograms = read_pickle(path / "data/spectrograms/test.pkl")
@@ -118,8 +119,8 @@ def test_dvc_repro_code_features_trains_on_unlabelled_and_aligns_codes(project):
     project.dvc("repro", "code_features", "handcrafted")
     path = project.path
     metrics = json.loads((path / "metrics/autoencoder.json").read_text())
-    unlabelled = read_pickle(path / "data/spectrograms/unlabelled.pkl")
-    assert metrics["train_spectrograms"] + metrics["validation_spectrograms"] == len(unlabelled["X"])
+    unlabelled = ShardedSpectrograms(path / "data/spectrograms/unlabelled")
+    assert metrics["train_spectrograms"] + metrics["validation_spectrograms"] == len(unlabelled)
     assert metrics["epochs_run"] == 2 and metrics["encoder_params"] < metrics["autoencoder_params"]
     for split in ("labelled", "test"):
         codes = read_pickle(path / f"data/features/{split}_cf.pkl")

@@ -156,6 +156,6 @@ def test_queued_sweep_and_push_pull_into_a_fresh_clone(project, tmp_path_factory
     assert cloned.stale_stages() == set()
     assert (clone / "dvc.lock").read_text() == lock
     for path in ("data/manifest.csv", "data/features/test_cf.pkl", "models/encoder.keras",
-                 "data/spectrograms/unlabelled.pkl", "metrics/autoencoder.json", "plots/reconstructions.png"):
+                 "data/spectrograms/unlabelled/index.pkl", "metrics/autoencoder.json", "plots/reconstructions.png"):
         assert (clone / path).read_bytes() == (project.path / path).read_bytes(), path
 

@@ -241,6 +241,7 @@ class SpectrogramParams:
     db_floor: Annotated[Float, Field(lt=0, ge=-300)]  # dB mapped to 0 by the db scale (0 dB maps to 1); the log floor
     backend: Literal["fast", "pyaudioanalysis"]  # linear: the same numbers; fast is vectorised NumPy
     mel: MelParams
+    shard_size: Count  # chunks per pickle shard of the unlabelled spectrograms (memory holds about two)
 
 
 @dataclass(config=_CONFIG)
@@ -350,6 +351,19 @@ class CompareParams:
 
 
 @dataclass(config=_CONFIG)
+class ComputeParams:
+    scheduler: Str  # local (joblib processes on this machine) or a Dask scheduler's address, tcp://host:8786
+
+    @field_validator("scheduler")
+    @classmethod
+    def _address(cls, scheduler):
+        if scheduler != "local" and not re.fullmatch(r"(tcp|tls|ws|wss|ucx|inproc)://\S+", scheduler):
+            raise ValueError(f"{scheduler!r} is neither local nor a Dask scheduler address such as tcp://10.0.0.5:8786 "
+                             "(the address `dask scheduler` prints)")
+        return scheduler
+
+
+@dataclass(config=_CONFIG)
 class Params:
     corpus: CorpusParams
     split: SplitParams
@@ -362,6 +376,7 @@ class Params:
     finetune: FinetuneParams
     end_to_end: EndToEndParams
     compare: CompareParams
+    compute: ComputeParams
 
     @model_validator(mode="after")
     def _consistent(self):

@@ -1,6 +1,7 @@
 """Training an autoencoder on unlabelled spectrograms: deterministic on CPU for a given seed."""
 import math
 import time
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 import keras
@@ -20,16 +21,25 @@ class SpectrogramBatches(keras.utils.PyDataset):
     """Batches ``(x, x)`` of ``X[indices]`` with a channel axis, shape (batch, frames, bins, 1) — or ``(x, y)``
     with ``targets`` (n,), e.g. class indices, for a classifier.
 
-    Only one batch is copied at a time; with ``shuffle`` the order is redrawn every epoch from ``seed``.
+    ``X`` is an array (n, frames, bins) or a :class:`fewlabels.shards.ShardedSpectrograms`; only one batch
+    is copied at a time. With ``shuffle`` the order is redrawn every epoch from ``seed``: a permutation
+    within each shard, then the shards in random order (an array is one shard), so an epoch reads each
+    shard once.
     """
 
-    def __init__(self, X: np.ndarray, indices: np.ndarray, batch_size: int, shuffle: bool = False, seed: int = 0,
+    def __init__(self, X, indices: np.ndarray, batch_size: int, shuffle: bool = False, seed: int = 0,
                  targets: np.ndarray | None = None):
         super().__init__()
         self.X, self.indices, self.batch_size, self.shuffle = X, np.asarray(indices), batch_size, shuffle
         self.targets = targets
+        self._shards = getattr(X, "shard_of", np.zeros(len(X), dtype=int))[self.indices]
         self._rng = np.random.default_rng(seed)
-        self._order = self._rng.permutation(self.indices) if shuffle else self.indices
+        self._order = self._shuffled() if shuffle else self.indices
+
+    def _shuffled(self) -> np.ndarray:
+        shards = np.unique(self._shards)
+        within = [self._rng.permutation(self.indices[self._shards == shard]) for shard in shards]
+        return np.concatenate([within[i] for i in self._rng.permutation(len(shards))])
 
     def __len__(self) -> int:
         return math.ceil(len(self.indices) / self.batch_size)
@@ -41,7 +51,7 @@ class SpectrogramBatches(keras.utils.PyDataset):
 
     def on_epoch_end(self) -> None:
         if self.shuffle:
-            self._order = self._rng.permutation(self.indices)
+            self._order = self._shuffled()
 
 
 def speaker_holdout(speakers: list[str], fraction: float, seed: int) -> tuple[np.ndarray, np.ndarray]:
@@ -67,20 +77,30 @@ LOSSES = {"bce": "binary_crossentropy", "mse": "mean_squared_error"}  # autoenco
 BLOCK = 1 << 20  # entries per step of the float64 sum of squares
 
 
-def constant_prediction_loss(X: np.ndarray, value: float, loss: str = "bce") -> float:
-    """Loss of predicting ``value`` for every entry of ``X`` (any shape): binary cross-entropy (``X`` in
-    [0, 1]) or mean squared error.
+def moments(blocks: Iterable[np.ndarray]) -> tuple[float, float]:
+    """Mean and mean of squares of every entry of ``blocks`` (arrays of any shape, e.g. the shards of
+    :meth:`fewlabels.shards.ShardedSpectrograms.blocks`), accumulated in float64 one block at a time."""
+    total = total_square = 0.0
+    count = 0
+    for block in blocks:
+        flat = np.ravel(block)
+        for i in range(0, flat.size, BLOCK):
+            part = flat[i:i + BLOCK].astype(np.float64)
+            total, total_square = total + float(part.sum()), total_square + float(np.dot(part, part))
+        count += flat.size
+    return total / count, total_square / count
 
-    With ``value = X.mean()`` it is the loss a model that learned nothing reaches, the bar to beat (for mse:
-    the variance of ``X``). Only ``X``'s mean and mean of squares enter, accumulated in float64.
+
+def constant_prediction_loss(mean: float, mean_square: float, value: float, loss: str = "bce") -> float:
+    """Loss of predicting ``value`` for every entry of spectrograms whose entries have this ``mean`` and
+    ``mean_square`` (see :func:`moments`): binary cross-entropy (entries in [0, 1]) or mean squared error.
+
+    With ``value = mean`` it is the loss a model that learned nothing reaches, the bar to beat (for mse:
+    the variance). Both losses are linear in the entries and their squares, so the moments suffice.
     """
     if loss not in LOSSES:
         raise ValueError(f"autoencoder.loss must be one of {sorted(LOSSES)}, got {loss!r}")
-    mean = float(np.mean(X, dtype=np.float64))  # both losses are linear in X and X ** 2
     if loss == "mse":
-        flat = np.ravel(X)
-        mean_square = sum(float(np.dot(part, part)) for part in
-                          (flat[i:i + BLOCK].astype(np.float64) for i in range(0, flat.size, BLOCK))) / flat.size
         return mean_square - 2 * value * mean + value ** 2
     p = np.clip(value, 1e-7, 1 - 1e-7)
     return float(-(mean * np.log(p) + (1 - mean) * np.log(1 - p)))
@@ -110,9 +130,10 @@ class TrainingResult:
     validation_size: int
 
 
-def train_autoencoder(X: np.ndarray, speakers: list[str], params: AutoencoderParams,
+def train_autoencoder(X, speakers: list[str], params: AutoencoderParams,
                       callbacks: tuple = (), verbose: int = 2) -> TrainingResult:
-    """Fit a fresh autoencoder to spectrograms ``X`` (n, frames, bins) (in [0, 1] for bce).
+    """Fit a fresh autoencoder to spectrograms ``X`` (n, frames, bins) (in [0, 1] for bce): an array, or a
+    :class:`fewlabels.shards.ShardedSpectrograms` streamed a batch at a time (see :class:`SpectrogramBatches`).
 
     ``params.loss`` (binary cross-entropy or mean squared error), Adam, early stopping on the speaker-disjoint
     validation loss, restoring the weights of the last epoch that improved it by at least ``min_delta``.

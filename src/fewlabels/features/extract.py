@@ -1,13 +1,17 @@
-"""Run a per-chunk feature function over every utterance of a split, on all cores, in a fixed order."""
-from collections.abc import Callable
+"""Run a per-chunk feature function over every utterance of a split, on all cores, in a fixed order:
+into memory, or streamed into shards."""
+import os
+from collections.abc import Callable, Iterator
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
-from joblib import Parallel, delayed
+from joblib import Parallel, delayed, effective_n_jobs
 from tqdm import tqdm
 
 from fewlabels.audio import fixed_size_chunks, load_signal
 from fewlabels.features import FeatureError
+from fewlabels.shards import ShardWriter
 
 NO_LABEL = "(no label)"  # the count key of clips from corpus.unlabelled_path
 
@@ -57,6 +61,9 @@ def check_chunks(splits: dict[str, pd.DataFrame], sample_rate: int, min_signal: 
                                    "or leave the class out with split.exclude_classes")
 
 
+UTTERANCES_PER_TASK = 16  # at most: a worker task reads and featurises this many utterances (less per-task overhead)
+
+
 def _utterance_features(path: str, utterance: str, featurize: Callable[[np.ndarray], np.ndarray],
                         sample_rate: int, min_signal: int, short_signals: str) -> tuple[list[np.ndarray], int]:
     """Features of each chunk of one utterance, and its length in samples after resampling."""
@@ -71,31 +78,83 @@ def _utterance_features(path: str, utterance: str, featurize: Callable[[np.ndarr
     return features, signal.size
 
 
+def _batch_features(paths: list[str], utterances: list[str], *args) -> list[tuple[list[np.ndarray], int]]:
+    return [_utterance_features(path, utterance, *args) for path, utterance in zip(paths, utterances)]
+
+
+def utterance_features(rows: pd.DataFrame, featurize: Callable[[np.ndarray], np.ndarray], *, sample_rate: int,
+                       min_signal: int, short_signals: str, desc: str,
+                       n_jobs: int = -1) -> Iterator[tuple[list[np.ndarray], int]]:
+    """For each utterance of ``rows`` (a split CSV's rows), in order: the features of its chunks (a list of
+    float32 arrays, one per chunk; empty if it is shorter than ``min_signal`` and dropped) and its length in
+    samples after resampling.
+
+    Runs on all cores (or the Dask cluster of :func:`fewlabels.compute.parallel_backend`), a few utterances
+    per task; paths are made absolute, so workers need not share the working directory.
+    """
+    paths = [os.path.abspath(path) for path in rows["path"]]
+    utterances = rows["utterance"].tolist()
+    step = max(1, min(UTTERANCES_PER_TASK, -(-len(paths) // effective_n_jobs(n_jobs))))
+    batches = Parallel(n_jobs=n_jobs, return_as="generator")(
+        delayed(_batch_features)(paths[i:i + step], utterances[i:i + step], featurize, sample_rate, min_signal,
+                                 short_signals)
+        for i in range(0, len(paths), step))
+    with tqdm(total=len(paths), desc=desc, unit="utt") as progress:
+        for batch in batches:
+            yield from batch
+            progress.update(len(batch))
+
+
 def extract(rows: pd.DataFrame, classes: list[str], featurize: Callable[[np.ndarray], np.ndarray], *,
             sample_rate: int, min_signal: int, short_signals: str, desc: str, n_jobs: int = -1) -> tuple[dict, dict]:
-    """Features of every fixed-size chunk of the utterances in ``rows`` (a split CSV's rows).
+    """Features of every fixed-size chunk of the utterances in ``rows`` (a split CSV's rows), in memory.
 
     ``featurize`` maps one chunk (min_signal,) to an array of fixed shape. Returns the artifact
     dict (``X`` float32 (n_chunks, ...), ``y``, ``classes``, ``utterance``, ``speaker``, ``chunk``;
     rows in utterance order, then chunk order; ``y`` is -1 for a label outside ``classes`` or none)
-    and counts per class (call :func:`check_chunks` first: at least one chunk is expected): utterances, kept, dropped (shorter than ``min_signal``), padded, chunks.
+    and :func:`chunk_counts` (call :func:`check_chunks` first: at least one chunk is expected).
     """
-    jobs = Parallel(n_jobs=n_jobs, return_as="generator")(
-        delayed(_utterance_features)(path, utterance, featurize, sample_rate, min_signal, short_signals)
-        for path, utterance in zip(rows["path"], rows["utterance"]))
-    results = list(tqdm(jobs, total=len(rows), desc=desc, unit="utt"))
+    results = list(utterance_features(rows, featurize, sample_rate=sample_rate, min_signal=min_signal,
+                                      short_signals=short_signals, desc=desc, n_jobs=n_jobs))
     n_chunks = np.array([len(features) for features, _ in results], dtype=int)
-    index = {label: i for i, label in enumerate(classes)}
-    labels = rows["label"].fillna(NO_LABEL).to_numpy()
     artifact = {
         "X": np.stack([f for features, _ in results for f in features]),
-        "y": np.repeat([index.get(label, -1) for label in labels], n_chunks),
+        "y": np.repeat(class_indices(rows, classes), n_chunks),
         "classes": list(classes),
         "utterance": [u for u, n in zip(rows["utterance"], n_chunks) for _ in range(n)],
         "speaker": [s for s, n in zip(rows["speaker"], n_chunks) for _ in range(n)],
         "chunk": np.concatenate([np.arange(n) for n in n_chunks]),
     }
-    short = np.array([length < min_signal for _, length in results])
+    return artifact, chunk_counts(rows, n_chunks, np.array([length for _, length in results]), min_signal)
+
+
+def extract_to_shards(rows: pd.DataFrame, classes: list[str], featurize: Callable[[np.ndarray], np.ndarray],
+                      directory: str | Path, shard_size: int, *, sample_rate: int, min_signal: int,
+                      short_signals: str, desc: str, n_jobs: int = -1) -> dict:
+    """:func:`extract` streamed into a :class:`fewlabels.shards.ShardWriter` directory of ``shard_size`` rows a
+    shard: memory holds one shard, whatever the number of utterances. Returns :func:`chunk_counts`."""
+    n_chunks, lengths = np.zeros(len(rows), dtype=int), np.zeros(len(rows), dtype=int)
+    metadata = zip(class_indices(rows, classes), rows["utterance"], rows["speaker"])
+    results = utterance_features(rows, featurize, sample_rate=sample_rate, min_signal=min_signal,
+                                 short_signals=short_signals, desc=desc, n_jobs=n_jobs)
+    with ShardWriter(directory, shard_size, classes) as writer:
+        for i, ((features, length), (y, utterance, speaker)) in enumerate(zip(results, metadata)):
+            writer.add(features, y, utterance, speaker)
+            n_chunks[i], lengths[i] = len(features), length
+    return chunk_counts(rows, n_chunks, lengths, min_signal)
+
+
+def class_indices(rows: pd.DataFrame, classes: list[str]) -> list[int]:
+    """The class index of each utterance's label; -1 for a label outside ``classes`` or none."""
+    index = {label: i for i, label in enumerate(classes)}
+    return [index.get(label, -1) for label in rows["label"].fillna(NO_LABEL)]
+
+
+def chunk_counts(rows: pd.DataFrame, n_chunks: np.ndarray, lengths: np.ndarray, min_signal: int) -> dict:
+    """Per label of ``rows``: utterances, kept, dropped (shorter than ``min_signal``), padded, chunks;
+    from the chunks (n,) and resampled lengths in samples (n,) of each utterance."""
+    labels = rows["label"].fillna(NO_LABEL).to_numpy()
+    short = lengths < min_signal
     counts = {}
     for label in sorted(set(labels), key=str):
         mine = labels == label
@@ -106,4 +165,4 @@ def extract(rows: pd.DataFrame, classes: list[str], featurize: Callable[[np.ndar
             "padded": int((short & mine & (n_chunks > 0)).sum()),
             "chunks": int(n_chunks[mine].sum()),
         }
-    return artifact, counts
+    return counts

@@ -3,6 +3,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from fewlabels.compute import parallel_backend
 from fewlabels.io import atomic_path, read_pickle
 from fewlabels.methods.classical import FAMILIES, aligned_features, classify
 from fewlabels.methods.search import FALLBACK
@@ -21,11 +22,14 @@ def load_split(name: str):
 
 
 def main() -> None:
-    params = load_params().classify
+    everything = load_params()
+    params = everything.classify
     train, classes = load_split("labelled")
     test, _ = load_split("test")
     draws = pd.read_csv(DRAWS, dtype={"utterance": str})
-    table = classify(train, test, draws, params.classifiers, params.unit, classes, params.seed, params.search_folds)
+    with parallel_backend(everything.compute.scheduler):
+        table = classify(train, test, draws, params.classifiers, params.unit, classes, params.seed,
+                         params.search_folds)
     with atomic_path(PREDICTIONS) as tmp:
         table.to_parquet(tmp, index=False)
     print(f"{len(table)} predictions: {table['method'].nunique()} methods x {len(draws.groupby(['axis', 'budget', 'repeat']))} "

@@ -61,7 +61,8 @@ def adaptations(table: pd.DataFrame) -> dict[str, dict[str, str]]:
 
 
 def main() -> None:
-    params = load_params().compare
+    everything = load_params()
+    params = everything.compare
     start = time.perf_counter()
     table = pd.concat([pd.read_parquet(path) for path in sorted(PREDICTIONS.glob("*.parquet"))], ignore_index=True)
     classes = [c.removeprefix("p_") for c in table.columns if c.startswith("p_")]
@@ -76,7 +77,7 @@ def main() -> None:
             write_csv(CURVES_DIR / f"{name}{suffix}.csv", own)
             tables.setdefault(name, {})[X_NAMES[axis]] = own
     with atomic_path(FIGURE) as tmp:
-        plot_learning_curves(tables, tmp, "utterance", params.confidence)
+        plot_learning_curves(tables, tmp, everything.classify.unit, params.confidence)
     write_json(METRICS, {"unit_of_replication": "test speaker (cluster bootstrap, jointly with the label draws)",
                          "test_speakers": int(table["speaker"].nunique()), "repeats": int(table["repeat"].nunique()),
                          "bootstrap": params.bootstrap, "confidence": params.confidence, **summary,

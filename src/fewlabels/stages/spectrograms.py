@@ -1,7 +1,12 @@
-"""spectrograms stage: a scaled spectrogram per fixed-size chunk of every split, and the data counts."""
+"""spectrograms stage: a scaled spectrogram per fixed-size chunk of every split, and the data counts.
+
+Labelled and test go to one pickle each; the unlabelled split, which can be ESC-US-sized, is streamed
+into a directory of pickle shards of ``spectrogram.shard_size`` chunks.
+"""
 from pathlib import Path
 
-from fewlabels.features.extract import check_chunks, class_names, extract
+from fewlabels.compute import parallel_backend
+from fewlabels.features.extract import check_chunks, class_names, extract, extract_to_shards
 from fewlabels.features.spectrogram import spectrogram_featurizer
 from fewlabels.io import write_json, write_pickle
 from fewlabels.manifest import read_manifest
@@ -12,6 +17,7 @@ SPLITS_DIR = Path("data/splits")
 OUT_DIR = Path("data/spectrograms")
 METRICS = Path("metrics/data.json")
 SPLITS = ("labelled", "test", "unlabelled")
+SHARDED = "unlabelled"
 
 
 def main() -> None:
@@ -21,13 +27,19 @@ def main() -> None:
     check_chunks(rows, audio.sample_rate, audio.min_signal, audio.short_signals)
     classes = class_names(rows["labelled"], rows["test"])
     featurize = spectrogram_featurizer(params)
+    chunking = {"sample_rate": audio.sample_rate, "min_signal": audio.min_signal,
+                "short_signals": audio.short_signals}
     counts = {}
-    for name in SPLITS:
-        artifact, counts[name] = extract(rows[name], classes, featurize, sample_rate=audio.sample_rate,
-                                         min_signal=audio.min_signal, short_signals=audio.short_signals,
-                                         desc=f"spectrograms {name}")
-        write_pickle(OUT_DIR / f"{name}.pkl", artifact)
-        print(f"{name:>10}: {artifact['X'].shape[0]} chunks of shape {artifact['X'].shape[1:]}")
+    with parallel_backend(params.compute.scheduler):
+        for name in SPLITS:
+            if name == SHARDED:
+                counts[name] = extract_to_shards(rows[name], classes, featurize, OUT_DIR / name,
+                                                 params.spectrogram.shard_size, desc=f"spectrograms {name}",
+                                                 **chunking)
+                continue
+            artifact, counts[name] = extract(rows[name], classes, featurize, desc=f"spectrograms {name}", **chunking)
+            write_pickle(OUT_DIR / f"{name}.pkl", artifact)
+            print(f"{name:>10}: {artifact['X'].shape[0]} chunks of shape {artifact['X'].shape[1:]}")
     totals = {name: {key: sum(c[key] for c in per_class.values()) for key in next(iter(per_class.values()))}
               for name, per_class in counts.items()}
     write_json(METRICS, {name: {"total": totals[name], "per_class": counts[name]} for name in SPLITS})

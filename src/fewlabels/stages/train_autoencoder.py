@@ -1,17 +1,16 @@
-"""train_autoencoder stage: fit the autoencoder on the unlabelled spectrograms only."""
-import pickle
+"""train_autoencoder stage: fit the autoencoder on the unlabelled spectrograms only, streamed from their shards."""
 from pathlib import Path
 
-import numpy as np
 from dvclive import Live
 from dvclive.keras import DVCLiveCallback
 
-from fewlabels.autoencoder.training import constant_prediction_loss, train_autoencoder
+from fewlabels.autoencoder.training import constant_prediction_loss, moments, train_autoencoder
 from fewlabels.io import atomic_path, write_json
 from fewlabels.params import load_params
+from fewlabels.shards import ShardedSpectrograms
 from fewlabels.stages import run
 
-UNLABELLED = Path("data/spectrograms/unlabelled.pkl")
+UNLABELLED = Path("data/spectrograms/unlabelled")
 AUTOENCODER = Path("models/autoencoder.keras")
 ENCODER = Path("models/encoder.keras")
 METRICS = Path("metrics/autoencoder.json")
@@ -20,16 +19,15 @@ CURVES = Path("plots/autoencoder")
 
 def main() -> None:
     params = load_params().autoencoder
-    with UNLABELLED.open("rb") as f:
-        data = pickle.load(f)
-    X = data["X"]
+    X = ShardedSpectrograms(UNLABELLED)
     with Live(dir=str(CURVES), save_dvc_exp=False, dvcyaml=None) as live:
-        result = train_autoencoder(X, data["speaker"], params, callbacks=(DVCLiveCallback(live=live),))
+        result = train_autoencoder(X, X.speaker, params, callbacks=(DVCLiveCallback(live=live),))
     for model, path in ((result.autoencoder, AUTOENCODER), (result.encoder, ENCODER)):
         with atomic_path(path) as tmp:
             model.save(tmp)
     epochs = len(result.history["val_loss"])
-    baseline = constant_prediction_loss(X, float(np.mean(X, dtype=np.float64)), params.loss)
+    mean, mean_square = moments(X.blocks())
+    baseline = constant_prediction_loss(mean, mean_square, mean, params.loss)
     metrics = {
         "best_val_loss": round(result.best_val_loss, 5),
         "best_epoch": result.best_epoch,

@@ -1,0 +1,36 @@
+"""Where joblib's parallel loops run: local worker processes, or a Dask cluster (``compute.scheduler``)."""
+import contextlib
+from collections.abc import Iterator
+
+import joblib
+
+from fewlabels.errors import FewlabelsError
+
+CONNECT_TIMEOUT_S = 30
+
+
+class ComputeError(FewlabelsError):
+    """The Dask scheduler of ``compute.scheduler`` cannot be reached."""
+
+
+@contextlib.contextmanager
+def parallel_backend(scheduler: str) -> Iterator[None]:
+    """Inside the block, every ``joblib.Parallel`` runs on local processes (``"local"``) or, for the address
+    of a Dask scheduler (``tcp://host:8786``), on that cluster's workers through joblib's Dask backend.
+
+    Results are the same either way; the workers need the same fewlabels installation and must be
+    able to read the audio paths of the manifest.
+    """
+    if scheduler == "local":
+        yield
+        return
+    from distributed import Client  # only a cluster run pays for importing it
+
+    try:
+        client = Client(scheduler, timeout=CONNECT_TIMEOUT_S)
+    except (OSError, TimeoutError) as error:
+        raise ComputeError(f"compute.scheduler: no Dask scheduler answers at {scheduler} ({error}): start one "
+                           f"(`dask scheduler`, then `dask worker <its address>` on each machine) or set "
+                           "compute.scheduler: local") from None
+    with client, joblib.parallel_config(backend="dask"):
+        yield
