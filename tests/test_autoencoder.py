@@ -79,6 +79,27 @@ def test_speaker_holdout_keeps_speakers_whole():
         speaker_holdout(speakers, 1.0, seed=1)
 
 
+def held_out_one_speaker_at_a_time(speakers, fraction, seed):
+    """The holdout's definition, speaker by speaker: the reference for the vectorised one."""
+    speakers, held = np.asarray(speakers), []
+    for speaker in np.random.default_rng(seed).permutation(np.unique(speakers))[:-1]:
+        held.append(speaker)
+        if np.isin(speakers, held).sum() >= fraction * speakers.size:
+            break
+    return np.flatnonzero(np.isin(speakers, held))
+
+
+def test_the_vectorised_holdout_holds_out_the_speakers_its_definition_does():
+    rng = np.random.default_rng(0)
+    for _ in range(200):
+        speakers = [f"s{i}" for i in rng.integers(0, rng.integers(2, 12), rng.integers(2, 60))]
+        if len(set(speakers)) < 2:
+            continue
+        fraction, seed = float(rng.uniform(0.01, 0.99)), int(rng.integers(100))
+        expected = held_out_one_speaker_at_a_time(speakers, fraction, seed)
+        assert np.array_equal(speaker_holdout(speakers, fraction, seed)[1], expected), (speakers, fraction, seed)
+
+
 def test_batches_cover_every_index_once_per_epoch_and_reshuffle_from_the_seed():
     X = np.arange(10 * 2 * 3, dtype=np.float32).reshape(10, 2, 3)
     indices = np.array([0, 2, 3, 5, 7, 9])

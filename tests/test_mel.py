@@ -11,6 +11,7 @@ from fewlabels.features.mel import (full_scale_power, log_mel_spectrogram, mel_f
 from fewlabels.features.spectrogram import scale_spectrogram, spectrogram, spectrogram_featurizer
 from fewlabels.io import read_pickle
 from fewlabels.params import load_params
+from fewlabels.shards import ShardedSpectrograms
 from tests.conftest import ROOT, update_params
 
 RATE, WINDOW, HOP, BANDS = 8000, 512, 256, 28  # the default params: 0.064 s and 0.032 s at 8 kHz
@@ -159,8 +160,9 @@ def test_dvc_repro_spectrograms_with_logmel(project):
     update_params(project.path / "params.yaml", {"spectrogram": {"kind": "logmel"},
                                                  "autoencoder": {"architecture": "DTU"}})
     project.dvc("repro", "spectrograms")
+    unlabelled = ShardedSpectrograms(project.path / "data/spectrograms/unlabelled")
     for split in ("labelled", "test", "unlabelled"):
-        artifact = read_pickle(project.path / f"data/spectrograms/{split}.pkl")
-        n = len(artifact["utterance"])
-        assert n > 0 and artifact["X"].shape == (n, 116, 28) and artifact["X"].dtype == np.float32
-        assert 0 <= artifact["X"].min() and artifact["X"].max() <= 1
+        X = unlabelled[np.arange(len(unlabelled))] if split == "unlabelled" else read_pickle(
+            project.path / f"data/spectrograms/{split}.pkl")["X"]
+        assert len(X) > 0 and X.shape[1:] == (116, 28) and X.dtype == np.float32
+        assert 0 <= X.min() and X.max() <= 1

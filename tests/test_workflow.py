@@ -131,7 +131,7 @@ def test_exp_run_plots_diff_and_apply(project):
     assert all("search=defaults" in note or "kernel=" in note for note in f1["adapted"]["handcrafted/SVM_tuned"].values())
 
 
-def test_queued_sweep_and_push_pull_into_a_fresh_clone(project, tmp_path_factory):
+def test_queued_sweep_and_push_pull_of_outputs_and_run_cache_into_a_fresh_clone(project, tmp_path_factory):
     reproduced(project)
     project.dvc("exp", "run", "--queue", "-S", "autoencoder.latent_dim=4,6")
     project.dvc("queue", "start", "-j", "1")
@@ -158,4 +158,12 @@ def test_queued_sweep_and_push_pull_into_a_fresh_clone(project, tmp_path_factory
     for path in ("data/manifest.csv", "data/features/test_cf.pkl", "models/encoder.keras",
                  "data/spectrograms/unlabelled/index.pkl", "metrics/autoencoder.json", "plots/reconstructions.png"):
         assert (clone / path).read_bytes() == (project.path / path).read_bytes(), path
+
+    # the run-cache of the sweep, pushed and pulled: the second clone restores latent_dim 6 instead of training it
+    project.dvc("push", "--run-cache")
+    cloned.dvc("pull", "--run-cache")
+    update_params(clone / "params.yaml", {"autoencoder": {"latent_dim": 6}})
+    output = cloned.dvc("repro").stdout
+    assert "Stage 'train_autoencoder' is cached - skipping run, checking out outputs" in output
+    assert "Epoch 1/" not in output
 

@@ -4,7 +4,6 @@ from pathlib import Path
 
 import numpy as np
 import soundfile
-from scipy.signal import resample_poly
 
 from fewlabels.errors import FewlabelsError
 
@@ -69,6 +68,8 @@ def load_signal(path: str | Path, sample_rate: int) -> np.ndarray:
     samples, native_rate = read_audio(path)
     signal = samples.astype(np.float64).mean(axis=1) * PCM16_SCALE
     if native_rate != sample_rate:
+        from scipy.signal import resample_poly  # here: scipy.signal takes about 0.5 s to import, rarely needed
+
         divisor = np.gcd(sample_rate, native_rate)
         signal = resample_poly(signal, sample_rate // divisor, native_rate // divisor)
     return signal

@@ -6,7 +6,7 @@ import joblib
 
 from fewlabels.errors import FewlabelsError
 
-CONNECT_TIMEOUT_S = 30
+CONNECT_TIMEOUT_S = 10
 
 
 class ComputeError(FewlabelsError):

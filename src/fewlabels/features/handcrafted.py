@@ -1,19 +1,20 @@
 """pyAudioAnalysis 0.3.14 mid-term features (by pyAudioAnalysis or the fast backend): 34 short-term features and
 their deltas, mean and std."""
+from __future__ import annotations  # Params only as a hint: workers unpickling a featurizer need not import params
+
 import warnings
 from collections.abc import Callable
 from functools import partial
+from typing import TYPE_CHECKING
 
 import numpy as np
-
-with warnings.catch_warnings():  # pyAudioAnalysis imports pydub, which looks for ffmpeg; audio is read elsewhere
-    warnings.filterwarnings("ignore", "Couldn't find ffmpeg or avconv", RuntimeWarning)
-    from pyAudioAnalysis import MidTermFeatures
 
 from fewlabels.features import FeatureError, fast
 from fewlabels.features.fast import window_samples
 from fewlabels.features.spectrogram import check_backend
-from fewlabels.params import Params
+
+if TYPE_CHECKING:
+    from fewlabels.params import Params
 
 SHORT_TERM_NAMES = (
     ["zcr", "energy", "energy_entropy", "spectral_centroid", "spectral_spread", "spectral_entropy",
@@ -28,6 +29,10 @@ def _pyaudioanalysis_mid_term(chunk: np.ndarray, sample_rate: int, mid_window: i
                               short_window: int, short_step: int) -> tuple[np.ndarray, np.ndarray]:
     """``MidTermFeatures.mid_feature_extraction`` (sizes in samples) after the fast backend's parameter checks,
     so both refuse alike what pyAudioAnalysis would crash or hang on; (136, n_mid), (68, n_frames)."""
+    with warnings.catch_warnings():  # imported here: the fast backend's workers need not load it (about 1 s)
+        warnings.filterwarnings("ignore", "Couldn't find ffmpeg or avconv", RuntimeWarning)  # pydub; audio is read elsewhere
+        from pyAudioAnalysis import MidTermFeatures
+
     fast.mid_term_ratios(mid_window, mid_step, short_window, short_step)
     fast.check_short_term_window(sample_rate, short_window)
     mid, short, names = MidTermFeatures.mid_feature_extraction(

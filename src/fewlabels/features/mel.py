@@ -19,7 +19,6 @@ to pickle into worker processes with its filter bank.
 from functools import lru_cache
 
 import numpy as np
-from scipy.signal import get_window
 
 from fewlabels.features import fast
 
@@ -39,6 +38,8 @@ def _read_only(table: np.ndarray) -> np.ndarray:
 def hann_window(window: int) -> np.ndarray:
     """The periodic Hann window of ``window`` samples (librosa's and ``tf.signal.hann_window``'s default);
     read-only float64 (window,)."""
+    from scipy.signal import get_window  # here only: scipy.signal takes about 0.5 s to import
+
     return _read_only(get_window("hann", window, fftbins=True))
 
 

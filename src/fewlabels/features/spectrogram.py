@@ -1,16 +1,20 @@
 """The spectrogram of a chunk for the autoencoder: pyAudioAnalysis 0.3.14's linear spectrogram (by it or the
 fast backend, its quirks handled) or the log-mel spectrogram of :mod:`fewlabels.features.mel`, and its scaling."""
+from __future__ import annotations  # Params only as a hint: workers unpickling a featurizer need not import params
+
 import contextlib
 import io
 from collections.abc import Callable
 from functools import partial
+from typing import TYPE_CHECKING
 
 import numpy as np
-from pyAudioAnalysis import ShortTermFeatures
 
 from fewlabels.features import fast
 from fewlabels.features.mel import decibels, mel_filterbank, mel_power
-from fewlabels.params import Params
+
+if TYPE_CHECKING:
+    from fewlabels.params import Params
 
 SCALES = ("db", "linear", "standard")
 BACKENDS = ("fast", "pyaudioanalysis")  # fewlabels.features.fast, or pyAudioAnalysis itself: the same numbers
@@ -24,6 +28,8 @@ def check_backend(backend: str) -> None:
 
 def _pyaudioanalysis_spectrogram(chunk: np.ndarray, sample_rate: int, window: int) -> np.ndarray:
     """``ShortTermFeatures.spectrogram`` with window = step = ``window`` samples, silenced, checked for 0.3.14."""
+    from pyAudioAnalysis import ShortTermFeatures  # here: the fast backend's workers need not load it
+
     with contextlib.redirect_stdout(io.StringIO()):  # the function prints the shape
         full, _, _ = ShortTermFeatures.spectrogram(chunk, sample_rate, window, window)
     if full[-1].any():

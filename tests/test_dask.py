@@ -1,0 +1,47 @@
+"""compute.scheduler: the per-clip work of spectrograms, handcrafted and classify on a real Dask cluster
+(a dask.distributed LocalCluster with worker processes), byte-identical to the local run."""
+import hashlib
+
+import pytest
+from distributed import LocalCluster
+
+from fewlabels.compute import ComputeError, parallel_backend
+from tests.conftest import update_params
+
+pytestmark = pytest.mark.e2e
+ON_THE_CLUSTER = ("spectrograms", "handcrafted", "classify")
+OUTPUTS = ("data/spectrograms", "data/features/labelled_hlf.pkl", "data/features/test_hlf.pkl",
+           "data/predictions/classify.parquet")
+
+
+def digests(root) -> dict[str, str]:
+    """MD5 of every file under the outputs, by path."""
+    files = [path for name in OUTPUTS for path in sorted((root / name).rglob("*") if (root / name).is_dir()
+                                                         else [root / name]) if path.is_file()]
+    return {str(path.relative_to(root)): hashlib.md5(path.read_bytes()).hexdigest() for path in files}
+
+
+def test_dvc_repro_on_a_dask_cluster_gives_the_outputs_of_the_local_run(project):
+    project.dvc("repro", "classify")
+    local = digests(project.path)
+    assert any("unlabelled/shard-00001.pkl" in name for name in local)  # several shards
+    with LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None) as cluster:
+        update_params(project.path / "params.yaml", {"compute": {"scheduler": cluster.scheduler_address}})
+        assert project.repro_ran("classify") == set()  # where the work runs is no param of a stage
+        before = cluster.scheduler.transition_counter
+        ran = project.repro_ran("--force", "--single-item", *ON_THE_CLUSTER)
+        tasks = cluster.scheduler.transition_counter - before
+    assert ran == set(ON_THE_CLUSTER) and tasks > 0, f"the cluster saw {tasks} task transitions"
+    assert digests(project.path) == local
+
+
+def test_an_unreachable_scheduler_is_one_error_line_that_says_what_to_do(project):
+    with pytest.raises(ComputeError, match=r"^compute.scheduler: no Dask scheduler answers at tcp://127.0.0.1:9 "
+                                           r".*or set compute.scheduler: local$"):
+        with parallel_backend("tcp://127.0.0.1:9"):
+            pass
+    project.dvc("repro", "split")
+    update_params(project.path / "params.yaml", {"compute": {"scheduler": "tcp://127.0.0.1:9"}})
+    failed = project.dvc("repro", "handcrafted", check=False)
+    assert failed.returncode != 0 and "Traceback" not in failed.stderr
+    assert "error: compute.scheduler: no Dask scheduler answers at tcp://127.0.0.1:9" in failed.stderr
