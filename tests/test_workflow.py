@@ -165,7 +165,7 @@ def test_queued_sweep_and_push_pull_of_outputs_and_run_cache_into_a_fresh_clone(
     project.dvc("push", "--run-cache")
     cloned.dvc("pull", "--run-cache")
     update_params(clone / "params.yaml", {"autoencoder": {"latent_dim": 5}})
-    output = cloned.dvc("repro").stdout
+    output = cloned.dvc("repro", "--pull").stdout  # --pull: the outputs of runs found in the run-cache
     assert "Stage 'train_autoencoder' is cached - skipping run, checking out outputs" in output
     assert "Epoch 1/" not in output
     assert (clone / "models/encoder.keras").read_bytes() == (project.path / "models/encoder.keras").read_bytes()
