@@ -5,7 +5,7 @@ import hashlib
 import pytest
 from distributed import LocalCluster
 
-from fewlabels.compute import ComputeError, parallel_backend
+from fewlabels.compute import ComputeError, work_on
 from tests.conftest import update_params
 
 pytestmark = pytest.mark.e2e
@@ -28,18 +28,22 @@ def test_dvc_repro_on_a_dask_cluster_gives_the_outputs_of_the_local_run(project)
     with LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None) as cluster:
         update_params(project.path / "params.yaml", {"compute": {"scheduler": cluster.scheduler_address}})
         assert project.repro_ran("classify") == set()  # where the work runs is no param of a stage
-        before = cluster.scheduler.transition_counter
-        ran = project.repro_ran("--force", "--single-item", *ON_THE_CLUSTER)
-        tasks = cluster.scheduler.transition_counter - before
-    assert ran == set(ON_THE_CLUSTER) and tasks > 0, f"the cluster saw {tasks} task transitions"
+        for stage in ON_THE_CLUSTER:  # each stage sends its work there
+            before = cluster.scheduler.transition_counter
+            assert project.repro_ran("--force", "--single-item", stage) == {stage}
+            assert cluster.scheduler.transition_counter > before, f"{stage} sent no task to the cluster"
     assert digests(project.path) == local
 
 
 def test_an_unreachable_scheduler_is_one_error_line_that_says_what_to_do(project):
     with pytest.raises(ComputeError, match=r"^compute.scheduler: no Dask scheduler answers at tcp://127.0.0.1:9 "
                                            r".*or set compute.scheduler: local$"):
-        with parallel_backend("tcp://127.0.0.1:9"):
+        with work_on("tcp://127.0.0.1:9"):
             pass
+    with LocalCluster(n_workers=0, processes=False, dashboard_address=None) as idle:
+        with pytest.raises(ComputeError, match=r"^compute.scheduler: the Dask scheduler at .* has no worker: start one"):
+            with work_on(idle.scheduler_address):
+                pass
     project.dvc("repro", "split")
     update_params(project.path / "params.yaml", {"compute": {"scheduler": "tcp://127.0.0.1:9"}})
     failed = project.dvc("repro", "handcrafted", check=False)

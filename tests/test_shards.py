@@ -1,5 +1,6 @@
 """Sharded unlabelled spectrograms: streamed writing, array-like reading, shard-spanning shuffles, streamed training."""
 import dataclasses
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -10,6 +11,8 @@ from fewlabels.autoencoder.training import SpectrogramBatches, train_autoencoder
 from fewlabels.features.extract import class_names, extract, extract_to_shards
 from fewlabels.io import read_pickle
 from fewlabels.params import load_params
+from fewlabels import shards
+from fewlabels.features import FeatureError
 from fewlabels.shards import INDEX, ShardedSpectrograms, ShardWriter
 from tests.conftest import ROOT
 
@@ -44,7 +47,6 @@ def test_shards_hold_shard_size_rows_in_the_order_added_and_read_back_like_one_a
     np.testing.assert_array_equal(np.concatenate(list(view.blocks())), X)
     first = read_pickle(tmp_path / "unlabelled" / view.shards[0])  # a shard is a pickle like any split's
     assert first["classes"] == ["a", "b", "c"] and first["utterance"] == view.utterance[:sizes[0]]
-    assert len(view._cache) <= view.cached
 
 
 def test_a_shard_is_written_as_soon_as_it_is_full_and_the_directory_only_when_all_is(tmp_path):
@@ -120,7 +122,6 @@ def test_one_shard_is_shuffled_as_one_array_and_many_are_read_one_after_another(
     assert not np.array_equal(orders[0], orders[1])  # shard order and order within shards redrawn each epoch
     again = SpectrogramBatches(many, indices, batch_size=5, shuffle=True, seed=11)
     assert np.array_equal(again._order, orders[0])
-    assert len(many._cache) <= many.cached
 
 
 TINY = dataclasses.replace(load_params(ROOT / "params.yaml").autoencoder, architecture="AE1", latent_dim=4,
@@ -148,4 +149,36 @@ def test_training_from_shards_is_seeded_and_one_shard_trains_like_the_array(tmp_
     for left, right in zip(first[0], second[0]):
         np.testing.assert_array_equal(left, right)
     assert first[1] == second[1] and len(first[1]["loss"]) == 3
-    assert len(many._cache) <= many.cached  # memory: at most two shards, whatever their number
+
+
+def test_a_training_pass_reads_each_shard_once_and_holds_at_most_two(tmp_path, monkeypatch):
+    write(tmp_path / "many", 6, utterances([3] * 10, shape=(1, 1)))  # 30 rows in 5 shards, more rows than a batch
+    view = ShardedSpectrograms(tmp_path / "many")
+    loads, read = [], shards.read_pickle
+
+    def counted(path):
+        assert len(view._cache) < view.max_cached  # an old shard is dropped before a new one is read
+        loads.append(Path(path).name)
+        return read(path)
+
+    monkeypatch.setattr(shards, "read_pickle", counted)
+    batches = SpectrogramBatches(view, np.arange(30), batch_size=5, shuffle=True, seed=3)
+    for epoch in range(3):
+        loads.clear()
+        seen = np.concatenate([batches[i][0].ravel() for i in range(len(batches))])
+        assert len(set(loads)) == len(loads) and len(loads) == (5 if epoch == 0 else len(loads)) <= 5
+        assert sorted(seen) == sorted(view[np.arange(30)].ravel())
+        batches.on_epoch_end()
+    monkeypatch.undo()
+    single = ShardedSpectrograms(tmp_path / "many", max_cached=1)
+    np.testing.assert_array_equal(single[np.array([29, 0, 13, 14])], view[np.array([29, 0, 13, 14])])
+    with pytest.raises(ValueError, match="max_cached must be at least 1"):
+        ShardedSpectrograms(tmp_path / "many", max_cached=0)
+
+
+def test_no_rows_is_an_error_and_no_indices_no_batches(tmp_path):
+    with pytest.raises(FeatureError, match="no chunk to write"):
+        write(tmp_path / "empty", 4, utterances([0, 0]))
+    assert not (tmp_path / "empty").exists() and list(tmp_path.iterdir()) == []
+    X = np.zeros((3, 2, 2), dtype=np.float32)
+    assert len(SpectrogramBatches(X, np.array([], dtype=int), batch_size=2, shuffle=True)) == 0

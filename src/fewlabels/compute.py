@@ -14,9 +14,10 @@ class ComputeError(FewlabelsError):
 
 
 @contextlib.contextmanager
-def parallel_backend(scheduler: str) -> Iterator[None]:
+def work_on(scheduler: str) -> Iterator[None]:
     """Inside the block, every ``joblib.Parallel`` runs on local processes (``"local"``) or, for the address
-    of a Dask scheduler (``tcp://host:8786``), on that cluster's workers through joblib's Dask backend.
+    of a Dask scheduler (``tcp://host:8786``), on that cluster's workers through joblib's Dask backend
+    (a lazy generator of such a loop runs where it is first advanced: inside the block).
 
     Results are the same either way; the workers need the same fewlabels installation and must be
     able to read the audio paths of the manifest.
@@ -32,5 +33,12 @@ def parallel_backend(scheduler: str) -> Iterator[None]:
         raise ComputeError(f"compute.scheduler: no Dask scheduler answers at {scheduler} ({error}): start one "
                            f"(`dask scheduler`, then `dask worker <its address>` on each machine) or set "
                            "compute.scheduler: local") from None
-    with client, joblib.parallel_config(backend="dask"):
-        yield
+    with client:
+        try:
+            client.wait_for_workers(1, timeout=CONNECT_TIMEOUT_S)
+        except TimeoutError:
+            raise ComputeError(f"compute.scheduler: the Dask scheduler at {scheduler} has no worker: start one "
+                               f"(`dask worker {scheduler} --nworkers -1 --nthreads 1`) or set compute.scheduler: "
+                               "local") from None
+        with joblib.parallel_config(backend="dask"):
+            yield

@@ -357,7 +357,7 @@ class ComputeParams:
     @field_validator("scheduler")
     @classmethod
     def _address(cls, scheduler):
-        if scheduler != "local" and not re.fullmatch(r"(tcp|tls|ws|wss|ucx|inproc)://\S+", scheduler):
+        if scheduler != "local" and not re.fullmatch(r"tcp://\S+", scheduler):
             raise ValueError(f"{scheduler!r} is neither local nor a Dask scheduler address such as tcp://10.0.0.5:8786 "
                              "(the address `dask scheduler` prints)")
         return scheduler

@@ -9,12 +9,14 @@ Layout of a shard directory (every file a dict of plain values, like every other
 Rows keep the order they were added in, across shards; every shard but the last holds ``shard_size`` rows.
 """
 import contextlib
+import sys
 from collections import OrderedDict
 from collections.abc import Iterator
 from pathlib import Path
 
 import numpy as np
 
+from fewlabels.features import FeatureError
 from fewlabels.io import atomic_directory, read_pickle, write_pickle
 
 INDEX = "index.pkl"
@@ -78,25 +80,36 @@ class ShardWriter:
         return np.asarray(values, dtype=int) if key in ("y", "chunk") else values
 
     def __exit__(self, kind, error, traceback) -> bool:
-        if kind is None:
-            if self._pending_rows:
-                self._write_shard(self._pending_rows)
-            write_pickle(self._tmp / INDEX, {"shards": self._shards, "rows": self._sizes, "shape": self._shape,
-                                             "classes": self.classes,
-                                             **{key: self._column(key, 0, sum(self._sizes)) for key in METADATA}})
+        try:
+            if kind is None:
+                if not self._sizes and not self._pending_rows:
+                    raise FeatureError(f"{self.directory}: no chunk to write; every utterance was shorter than "
+                                       "audio.min_signal: lower it or set audio.short_signals: pad")
+                if self._pending_rows:
+                    self._write_shard(self._pending_rows)
+                write_pickle(self._tmp / INDEX, {"shards": self._shards, "rows": self._sizes, "shape": self._shape,
+                                                 "classes": self.classes,
+                                                 **{key: self._column(key, 0, sum(self._sizes)) for key in METADATA}})
+        except BaseException:
+            if self._stack.__exit__(*sys.exc_info()):
+                return True
+            raise
         return self._stack.__exit__(kind, error, traceback)
 
 
 class ShardedSpectrograms:
     """Read-only view of a shard directory that indexes like an array of shape ``(n, frames, bins)``.
 
-    ``view[rows]`` (rows: sorted int array) loads only the shards those rows lie in, keeping the
-    ``cached`` most recently used shards in memory; the metadata (``speaker``, ``utterance``, ``y``,
+    ``view[rows]`` (rows: non-negative int array, any order) loads only the shards those rows lie in,
+    keeping at most the ``max_cached`` most recently used shards in memory (an old one is dropped
+    before a new one is read); the metadata (``speaker``, ``utterance``, ``y``,
     ``chunk``, ``shard_of``) comes from the index without loading any spectrogram.
     """
 
-    def __init__(self, directory: str | Path, cached: int = 2):
-        self.directory, self.cached = Path(directory), cached
+    def __init__(self, directory: str | Path, max_cached: int = 2):
+        if max_cached < 1:
+            raise ValueError(f"max_cached must be at least 1 shard, got {max_cached}")
+        self.directory, self.max_cached = Path(directory), max_cached
         index = read_pickle(self.directory / INDEX)
         self.shards, self.classes = index["shards"], index["classes"]
         self.y, self.utterance, self.speaker, self.chunk = (index[key] for key in METADATA)
@@ -114,16 +127,16 @@ class ShardedSpectrograms:
         if i in self._cache:
             self._cache.move_to_end(i)
         else:
-            self._cache[i] = read_pickle(self.directory / self.shards[i])["X"]
-            if len(self._cache) > self.cached:
+            while len(self._cache) >= self.max_cached:
                 self._cache.popitem(last=False)
+            self._cache[i] = read_pickle(self.directory / self.shards[i])["X"]
         return self._cache[i]
 
     def __getitem__(self, rows) -> np.ndarray:
         rows = np.asarray(rows, dtype=int)
         out = np.empty((rows.size, *self.shape[1:]), dtype=np.float32)
         shards = self.shard_of[rows]
-        for i in np.unique(shards):
+        for i in sorted(np.unique(shards), key=lambda i: i not in self._cache):  # the cached first, then reads
             mine = shards == i
             out[mine] = self.shard(int(i))[rows[mine] - self._start[i]]
         return out

@@ -23,8 +23,8 @@ class SpectrogramBatches(keras.utils.PyDataset):
 
     ``X`` is an array (n, frames, bins) or a :class:`fewlabels.shards.ShardedSpectrograms`; only one batch
     is copied at a time. With ``shuffle`` the order is redrawn every epoch from ``seed``: a permutation
-    within each shard, then the shards in random order (an array is one shard), so an epoch reads each
-    shard once.
+    within each shard, then the shards in random order (an array is one shard), so a training pass
+    reads each shard once.
     """
 
     def __init__(self, X, indices: np.ndarray, batch_size: int, shuffle: bool = False, seed: int = 0,
@@ -32,14 +32,14 @@ class SpectrogramBatches(keras.utils.PyDataset):
         super().__init__()
         self.X, self.indices, self.batch_size, self.shuffle = X, np.asarray(indices), batch_size, shuffle
         self.targets = targets
-        self._shards = getattr(X, "shard_of", np.zeros(len(X), dtype=int))[self.indices]
+        self._shard_of = getattr(X, "shard_of", np.zeros(len(X), dtype=int))[self.indices]  # of each index
         self._rng = np.random.default_rng(seed)
         self._order = self._shuffled() if shuffle else self.indices
 
     def _shuffled(self) -> np.ndarray:
-        shards = np.unique(self._shards)
-        within = [self._rng.permutation(self.indices[self._shards == shard]) for shard in shards]
-        return np.concatenate([within[i] for i in self._rng.permutation(len(shards))])
+        shards = np.unique(self._shard_of)
+        within = [self._rng.permutation(self.indices[self._shard_of == shard]) for shard in shards]
+        return np.concatenate([within[i] for i in self._rng.permutation(len(shards))] or [self.indices])
 
     def __len__(self) -> int:
         return math.ceil(len(self.indices) / self.batch_size)

@@ -89,7 +89,7 @@ def utterance_features(rows: pd.DataFrame, featurize: Callable[[np.ndarray], np.
     float32 arrays, one per chunk; empty if it is shorter than ``min_signal`` and dropped) and its length in
     samples after resampling.
 
-    Runs on all cores (or the Dask cluster of :func:`fewlabels.compute.parallel_backend`), a few utterances
+    Runs on all cores (or the Dask cluster of :func:`fewlabels.compute.work_on`), a few utterances
     per task; paths are made absolute, so workers need not share the working directory.
     """
     paths = [os.path.abspath(path) for path in rows["path"]]
@@ -132,7 +132,8 @@ def extract_to_shards(rows: pd.DataFrame, classes: list[str], featurize: Callabl
                       directory: str | Path, shard_size: int, *, sample_rate: int, min_signal: int,
                       short_signals: str, desc: str, n_jobs: int = -1) -> dict:
     """:func:`extract` streamed into a :class:`fewlabels.shards.ShardWriter` directory of ``shard_size`` rows a
-    shard: memory holds one shard, whatever the number of utterances. Returns :func:`chunk_counts`."""
+    shard: memory holds about two shards (the rows pending and the shard being written), whatever the
+    number of utterances. Returns :func:`chunk_counts`."""
     n_chunks, lengths = np.zeros(len(rows), dtype=int), np.zeros(len(rows), dtype=int)
     metadata = zip(class_indices(rows, classes), rows["utterance"], rows["speaker"])
     results = utterance_features(rows, featurize, sample_rate=sample_rate, min_signal=min_signal,

@@ -3,7 +3,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from fewlabels.compute import parallel_backend
+from fewlabels.compute import work_on
 from fewlabels.io import atomic_path, read_pickle
 from fewlabels.methods.classical import FAMILIES, aligned_features, classify
 from fewlabels.methods.search import FALLBACK
@@ -27,7 +27,7 @@ def main() -> None:
     train, classes = load_split("labelled")
     test, _ = load_split("test")
     draws = pd.read_csv(DRAWS, dtype={"utterance": str})
-    with parallel_backend(everything.compute.scheduler):
+    with work_on(everything.compute.scheduler):
         table = classify(train, test, draws, params.classifiers, params.unit, classes, params.seed,
                          params.search_folds)
     with atomic_path(PREDICTIONS) as tmp:

@@ -1,7 +1,7 @@
 """handcrafted stage: the 136 pyAudioAnalysis mid-term features per chunk of the labelled and test splits."""
 from pathlib import Path
 
-from fewlabels.compute import parallel_backend
+from fewlabels.compute import work_on
 from fewlabels.features.extract import check_chunks, class_names, extract
 from fewlabels.features.handcrafted import FEATURE_NAMES, handcrafted_featurizer
 from fewlabels.io import write_pickle
@@ -21,13 +21,13 @@ def main() -> None:
     check_chunks(rows, audio.sample_rate, audio.min_signal, audio.short_signals)
     classes = class_names(*rows.values())
     featurize = handcrafted_featurizer(params)
-    for name in SPLITS:
-        with parallel_backend(params.compute.scheduler):
+    with work_on(params.compute.scheduler):
+        for name in SPLITS:
             artifact, _ = extract(rows[name], classes, featurize, sample_rate=audio.sample_rate,
                                   min_signal=audio.min_signal, short_signals=audio.short_signals,
                                   desc=f"hand-crafted {name}")
-        write_pickle(OUT_DIR / f"{name}_hlf.pkl", {**artifact, "feature_names": FEATURE_NAMES})
-        print(f"{name:>10}: {artifact['X'].shape[0]} chunks x {artifact['X'].shape[1]} features")
+            write_pickle(OUT_DIR / f"{name}_hlf.pkl", {**artifact, "feature_names": FEATURE_NAMES})
+            print(f"{name:>10}: {artifact['X'].shape[0]} chunks x {artifact['X'].shape[1]} features")
 
 
 if __name__ == "__main__":

@@ -5,7 +5,7 @@ into a directory of pickle shards of ``spectrogram.shard_size`` chunks.
 """
 from pathlib import Path
 
-from fewlabels.compute import parallel_backend
+from fewlabels.compute import work_on
 from fewlabels.features.extract import check_chunks, class_names, extract, extract_to_shards
 from fewlabels.features.spectrogram import spectrogram_featurizer
 from fewlabels.io import write_json, write_pickle
@@ -30,12 +30,14 @@ def main() -> None:
     chunking = {"sample_rate": audio.sample_rate, "min_signal": audio.min_signal,
                 "short_signals": audio.short_signals}
     counts = {}
-    with parallel_backend(params.compute.scheduler):
+    with work_on(params.compute.scheduler):
         for name in SPLITS:
             if name == SHARDED:
                 counts[name] = extract_to_shards(rows[name], classes, featurize, OUT_DIR / name,
                                                  params.spectrogram.shard_size, desc=f"spectrograms {name}",
                                                  **chunking)
+                chunks = sum(per_class["chunks"] for per_class in counts[name].values())
+                print(f"{name:>10}: {chunks} chunks in shards of {params.spectrogram.shard_size}")
                 continue
             artifact, counts[name] = extract(rows[name], classes, featurize, desc=f"spectrograms {name}", **chunking)
             write_pickle(OUT_DIR / f"{name}.pkl", artifact)
