@@ -6,7 +6,8 @@ import keras
 import numpy as np
 import pytest
 
-from fewlabels.autoencoder.architectures import FAMILIES, build_autoencoder
+from fewlabels.autoencoder.architectures import build_autoencoder
+from fewlabels.autoencoder.families import ARCHITECTURES
 from fewlabels.autoencoder.codes import encode
 from fewlabels.autoencoder.pooling import VARIANCE_FLOOR
 from fewlabels.autoencoder.training import (SpectrogramBatches, TrainingError, constant_prediction_loss, moments,
@@ -40,7 +41,7 @@ def test_ae3_encoder_matches_the_original_summary_layer_by_layer():
     assert encoder.get_layer("code").activation.__name__ == "softmax"
 
 
-@pytest.mark.parametrize("architecture", sorted(FAMILIES))
+@pytest.mark.parametrize("architecture", sorted(ARCHITECTURES))
 @pytest.mark.parametrize("shape", [(74, 200), (49, 200)])
 def test_every_family_reconstructs_the_input_shape(architecture, shape):
     autoencoder, encoder = build_autoencoder(shape, dataclasses.replace(TINY, architecture=architecture, latent_dim=32))

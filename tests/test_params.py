@@ -1,8 +1,13 @@
 import re
+import subprocess
+import sys
 
 import pytest
 
 from fewlabels.params import ParamsError, load_params
+from fewlabels.stages import classify as classify_stage
+from fewlabels.stages import corpus as corpus_stage
+from fewlabels.stages import run
 from tests.conftest import ROOT, update_params
 
 
@@ -124,17 +129,43 @@ def test_every_emotion_needs_an_entry(params_file):
 
 
 @pytest.mark.parametrize("classifiers, message", [
-    ({"kNN": {"n_neighbors": 0}}, r"classify\.classifiers: kNN: The 'n_neighbors' parameter of KNeighborsClassifier"),
-    ({"SVM": {"kernal": "rbf"}}, r"classify\.classifiers: SVM: .*unexpected keyword argument 'kernal'"),
     ({"RandomForrest": {}}, r"classify\.classifiers: unknown classifier 'RandomForrest' \(did you mean RandomForest\?\)"),
-    ({"AdaBoost": {"n_estimators": "ten"}}, r"classify\.classifiers: AdaBoost: The 'n_estimators' parameter"),
+    ({"SVM_tuned": {"C": 1, "search": {"C": [1, 10]}}}, r"classify\.classifiers: SVM_tuned: C is both set and searched"),
+    ({"SVM_tuned": {"search": {"C": []}}}, r"classify\.classifiers: SVM_tuned: search must map parameter names"),
 ])
-def test_classifier_keyword_arguments_are_checked_before_any_stage_runs(params_file, classifiers, message):
+def test_classifier_names_and_grids_are_checked_with_the_params(params_file, classifiers, message):
     params_file.write_text(re.sub(r"  classifiers:.*?\n  unit", "  classifiers: {}\n  unit",
                                   params_file.read_text(), flags=re.S))
     update_params(params_file, {"classify": {"classifiers": classifiers}})
     with pytest.raises(ParamsError, match=message):
         load_params(params_file)
+
+
+def test_reading_params_imports_neither_scikit_learn_nor_tensorflow():
+    code = ("import sys; from fewlabels.params import load_params; load_params(); "
+            "print(sorted({m.split('.')[0] for m in sys.modules} & {'sklearn', 'tensorflow', 'keras'}))")
+    result = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True)
+    assert result.stdout.strip() == "[]"
+
+
+@pytest.mark.parametrize("classifiers, message", [
+    ({"kNN": {"n_neighbors": 0}}, r"classify\.classifiers: kNN: The 'n_neighbors' parameter of KNeighborsClassifier"),
+    ({"SVM": {"kernal": "rbf"}}, r"classify\.classifiers: SVM: .*unexpected keyword argument 'kernal'"),
+    ({"AdaBoost": {"n_estimators": "ten"}}, r"classify\.classifiers: AdaBoost: The 'n_estimators' parameter"),
+    ({"SVM_tuned": {"search": {"C": [1, -1]}}}, r"classify\.classifiers: SVM_tuned: The 'C' parameter of SVC must be"),
+])
+@pytest.mark.parametrize("stage", [corpus_stage, classify_stage])
+def test_scikit_learn_checks_classifier_arguments_in_the_first_stage_and_in_classify(params_file, monkeypatch, capsys,
+                                                                                   classifiers, message, stage):
+    """The corpus stage (the first of every study on any corpus) and classify refuse them before any work."""
+    update_params(params_file, {"classify": {"classifiers": classifiers}})
+    monkeypatch.chdir(params_file.parent)
+    with pytest.raises(SystemExit) as stopped:
+        run(stage.main)
+    assert stopped.value.code == 1
+    error = capsys.readouterr().err
+    assert error.startswith("error: params.yaml: ") and error.count("\n") == 1
+    assert re.search(message, error), error
 
 
 def test_an_architecture_that_cannot_encode_the_spectrogram_is_refused_with_what_fits(params_file):
@@ -191,8 +222,6 @@ def test_several_problems_are_counted(params_file):
     ({"corpus": {"keep_emotions": ["angry", "sad", "angry"]}}, r"lists an emotion twice"),
     ({"corpus": {"keep_emotions": ["angry"]}}, r"corpus\.keep_emotions must hold at least 2 entries"),
     ({"classify": {"search_folds": 1}}, r"classify\.search_folds must be at least 2"),
-    ({"classify": {"classifiers": {"SVM_tuned": {"search": {"C": [1, -1]}}}}},
-     r"classify\.classifiers: SVM_tuned: The 'C' parameter of SVC must be"),
 ])
 def test_params_that_only_fail_together_are_refused_with_the_way_out(params_file, changes, message):
     update_params(params_file, changes)

@@ -7,7 +7,8 @@ from sklearn.svm import SVC
 
 from fewlabels.compare.draws import all_draws, utterances_by_class
 from fewlabels.methods.classical import classify
-from fewlabels.methods.classifiers import check_classifier, make_classifier
+from fewlabels.methods.classifiers import check_classifiers, make_classifier
+from fewlabels.methods.params import check_entry
 from fewlabels.methods.search import FALLBACK, speaker_folds, tuned
 from fewlabels.stages.compare import adaptations
 from tests.test_methods import toy_features
@@ -65,8 +66,9 @@ def test_classify_records_each_draws_choice_and_the_fallback_for_small_draws():
     ("SVX_tuned", {}, r"unknown classifier 'SVX_tuned' \(did you mean SVM\?\)"),
 ])
 def test_bad_search_grids_are_refused_with_the_reason(name, kwargs, message):
-    with pytest.raises(ValueError, match=message):
-        check_classifier(name, kwargs)
+    with pytest.raises(ValueError, match=message):  # the names and grids with the params, then scikit-learn's checks
+        check_entry(name, kwargs)
+        check_classifiers({name: kwargs})
 
 
 def test_the_metrics_count_each_choice_per_budget():

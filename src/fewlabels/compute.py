@@ -1,16 +1,37 @@
 """Where joblib's parallel loops run: local worker processes, or a Dask cluster (``compute.scheduler``)."""
 import contextlib
+import re
 from collections.abc import Iterator
+from typing import Annotated
 
 import joblib
+from pydantic import field_validator
+from pydantic.dataclasses import dataclass
 
 from fewlabels.errors import FewlabelsError
+from fewlabels.schema import SECTION, Str, doc
 
 CONNECT_TIMEOUT_S = 10
 
 
 class ComputeError(FewlabelsError):
     """The Dask scheduler of ``compute.scheduler`` cannot be reached."""
+
+
+@dataclass(config=SECTION)
+class ComputeParams:
+    """Where the per-clip work of spectrograms, handcrafted and classify runs; the outputs are the same."""
+
+    scheduler: Annotated[Str, doc("local (joblib processes on this machine's cores) or a Dask scheduler's address, "
+                                  "e.g. tcp://10.0.0.5:8786")]
+
+    @field_validator("scheduler")
+    @classmethod
+    def _address(cls, scheduler):
+        if scheduler != "local" and not re.fullmatch(r"tcp://\S+", scheduler):
+            raise ValueError(f"{scheduler!r} is neither local nor a Dask scheduler address such as tcp://10.0.0.5:8786 "
+                             "(the address `dask scheduler` prints)")
+        return scheduler
 
 
 @contextlib.contextmanager

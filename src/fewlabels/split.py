@@ -11,12 +11,15 @@ When the quotas cannot be met, the error says which quota falls short for which 
 each class has, and the largest quotas that do work: found by running the same assignment
 (same seed) on smaller quotas, not estimated.
 """
-import difflib
+from typing import Annotated
 
 import numpy as np
 import pandas as pd
+from pydantic import field_validator
+from pydantic.dataclasses import dataclass
 
 from fewlabels.errors import FewlabelsError
+from fewlabels.schema import SECTION, Count, Seed, Str, did_you_mean, doc
 
 SPLITS = ("labelled", "test", "unlabelled")
 REQUIRE_ALL_CLASSES = ("labelled", "test")
@@ -28,14 +31,35 @@ class SplitError(FewlabelsError):
     """The corpus cannot be split as asked."""
 
 
+@dataclass(config=SECTION)
+class SplitParams:
+    """The speaker-independent split into labelled, test and unlabelled utterances, class-balanced."""
+
+    seed: Annotated[Seed, doc("seed of the speaker order and of the utterances each split keeps")]
+    labelled_per_class: Annotated[Count, doc("labelled utterances per class")]
+    test_per_class: Annotated[Count, doc("test utterances per class")]
+    unlabelled_per_class: Annotated[Count | None, doc("unlabelled utterances per class; null: every utterance of the "
+                                                      "remaining speakers")]
+    partitions: Annotated[dict[Str, list[Str]] | None, doc("split -> the official partitions it draws from, e.g. "
+                                                           "{labelled: [Train], test: [Test1]}; null: any")]
+    exclude_classes: Annotated[list[Str], doc("classes left out of every split (listed and counted in "
+                                              "metrics/split.json)")]
+
+    @field_validator("partitions")
+    @classmethod
+    def _known_splits(cls, partitions):
+        for split in partitions or {}:
+            if split not in SPLITS:
+                raise ValueError(f"unknown split {split!r}; expected some of {', '.join(SPLITS)}")
+        return partitions
+
+
 def exclude_classes(manifest: pd.DataFrame, classes: list[str]) -> tuple[pd.DataFrame, pd.DataFrame]:
     """``(kept rows, rows of the excluded classes)``; a :class:`SplitError` for a class the manifest lacks."""
     known = sorted(set(manifest["label"].dropna()))
     for name in classes:
         if name not in known:
-            close = difflib.get_close_matches(name, known, n=1)
-            hint = f" (did you mean {close[0]}?)" if close else ""
-            raise SplitError(f"split.exclude_classes: the corpus has no class {name!r}{hint}; "
+            raise SplitError(f"split.exclude_classes: the corpus has no class {name!r}{did_you_mean(name, known)}; "
                              f"its classes: {', '.join(known)}")
     out = manifest["label"].isin(classes)
     return manifest[~out], manifest[out]

@@ -14,8 +14,8 @@ from keras import layers
 
 from fewlabels.autoencoder.bottleneck import OUTPUT_ACTIVATIONS, decode_code, encode_map
 from fewlabels.autoencoder.dtu import build_dtu
-from fewlabels.autoencoder.families import FAMILIES, axis_sizes, can_encode, smallest_axis
-from fewlabels.params import AutoencoderParams
+from fewlabels.autoencoder.families import ARCHITECTURES, axis_sizes, can_encode, smallest_axis
+from fewlabels.autoencoder.params import AutoencoderParams
 
 
 def build_autoencoder(input_shape: tuple[int, int], params: AutoencoderParams) -> tuple[keras.Model, keras.Model]:
@@ -35,7 +35,7 @@ def build_autoencoder(input_shape: tuple[int, int], params: AutoencoderParams) -
 def build_family(input_shape: tuple[int, int], params: AutoencoderParams) -> tuple[keras.Model, keras.Model]:
     """``(autoencoder, encoder)`` of the AE family ``params.architecture``, as :func:`build_autoencoder`."""
     architecture = params.architecture
-    family = FAMILIES[architecture]
+    family = ARCHITECTURES[architecture]
     if not can_encode(input_shape, family):
         raise ValueError(f"{architecture} cannot encode spectrograms of shape {input_shape}: both axes "
                          f"must be at least {smallest_axis(family)} long")

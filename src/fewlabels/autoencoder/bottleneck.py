@@ -9,7 +9,7 @@ import math
 from keras import layers
 
 from fewlabels.autoencoder.pooling import TimeStatistics
-from fewlabels.params import AutoencoderParams
+from fewlabels.autoencoder.params import AutoencoderParams
 
 OUTPUT_ACTIVATIONS = {"bce": "sigmoid", "mse": "linear"}  # autoencoder.loss -> the reconstruction's activation
 

@@ -15,7 +15,7 @@ from keras import layers
 from fewlabels.autoencoder.bottleneck import OUTPUT_ACTIVATIONS, decode_code, encode_map
 from fewlabels.autoencoder.families import DTU_KERNELS as KERNELS
 from fewlabels.autoencoder.pooling import MaxPoolingWithSwitches, MaxUnpooling
-from fewlabels.params import AutoencoderParams
+from fewlabels.autoencoder.params import AutoencoderParams
 
 
 def build_dtu(input_shape: tuple[int, int], params: AutoencoderParams) -> tuple[keras.Model, keras.Model]:

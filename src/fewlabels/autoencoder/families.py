@@ -16,7 +16,7 @@ class Family:
     hidden: tuple[int, ...]  # Dense units between Flatten and the bottleneck
 
 
-FAMILIES = {
+ARCHITECTURES = {
     "AE1": Family((Conv(2, 2, 2), Conv(8, 4, 4), Conv(8, 2, 2)), ()),
     "AE2": Family((Conv(2, 2, 2), Conv(4, 3, 2), Conv(8, 2, 2), Conv(16, 2, 2)), ()),
     "AE3": Family((Conv(16, 2, 2), Conv(32, 2, 2), Conv(64, 3, 3), Conv(128, 3, 3)), (256,)),

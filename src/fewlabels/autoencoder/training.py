@@ -10,7 +10,7 @@ import tensorflow as tf
 
 from fewlabels.autoencoder.architectures import build_autoencoder
 from fewlabels.errors import FewlabelsError
-from fewlabels.params import AutoencoderParams
+from fewlabels.autoencoder.params import AutoencoderParams
 
 
 class TrainingError(FewlabelsError):

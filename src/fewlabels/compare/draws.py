@@ -21,12 +21,32 @@ def fractions(step: float) -> np.ndarray:
     return values if values[-1] == 1 else np.append(values, 1.0)
 
 
+def doubling(largest: int) -> np.ndarray:
+    """Utterances per class 1, 2, 4, ... up to ``largest``, shape (n,)."""
+    return 2 ** np.arange(int(np.log2(largest)) + 1)
+
+
 def counts(largest: int, class_sizes: list[int]) -> np.ndarray:
     """Utterances per class 1, 2, 4, ... up to ``largest`` (below the biggest class), then all: the
     biggest class's size, shape (n,). A class smaller than a budget gives all of its utterances."""
-    grid = 2 ** np.arange(int(np.log2(largest)) + 1)
+    grid = doubling(largest)
     every = max(class_sizes)
     return np.append(grid[grid < every], every)
+
+
+def budget_grid(axis: str, fraction_step: float, largest_count: int) -> list[float]:
+    """The budgets of ``axis`` that the draws params give whatever the corpus (the count axis without its "all")."""
+    return [float(b) for b in (fractions(fraction_step) if axis == "fraction" else doubling(largest_count))]
+
+
+def missing_budgets(budgets: list[float], grid) -> list[float]:
+    """The ``budgets`` that are not (to rounding) on ``grid``, in order."""
+    return [budget for budget in budgets if not np.isclose(np.asarray(grid, dtype=float), budget).any()]
+
+
+def draw_key(axis: str, budget: float) -> int:
+    """The number that identifies a budget in seeds: its axis and value, not its position in a grid."""
+    return zlib.crc32(f"{axis}:{budget:.10g}".encode())
 
 
 def utterances_by_class(utterance: list[str], y: np.ndarray) -> dict[int, np.ndarray]:
@@ -39,8 +59,7 @@ def utterances_by_class(utterance: list[str], y: np.ndarray) -> dict[int, np.nda
 def draw(by_class: dict[int, np.ndarray], axis: str, budget: float, repeat: int, seed: int) -> np.ndarray:
     """Utterance ids of one draw: per class ``max(1, round(budget * n))`` (fraction) or ``min(budget, n)``
     (count) of its ``n`` utterances, at random from (seed, axis, budget value, repeat); sorted."""
-    key = zlib.crc32(f"{axis}:{budget:.10g}".encode())
-    rng = np.random.default_rng([seed, key, repeat])
+    rng = np.random.default_rng([seed, draw_key(axis, budget), repeat])
     chosen = []
     for members in by_class.values():
         n = max(1, round(budget * members.size)) if axis == "fraction" else min(int(budget), members.size)

@@ -19,7 +19,7 @@ from fewlabels.corpus.importers import IMPORTERS
 from fewlabels.corpus.labels import map_labels
 from fewlabels.corpus.layout import PROBLEM_COLUMNS, Catalogue, CatalogueBuilder, CorpusError, audio_files
 from fewlabels.manifest import COLUMNS, probe_files
-from fewlabels.params import CorpusParams
+from fewlabels.corpus.params import CorpusParams
 
 SYNTHETIC_PATH = Path("data/raw/synthetic")
 REPORT_COLUMNS = ["path", "kind", "action", "source_label", "reason"]

@@ -3,7 +3,7 @@
 - dimensional valence (MSP-Podcast 1-7, MSP-IMPROV 1-5): ``[lowest, t1, t2, highest]`` bins it
   to negative (below t1), neutral (t1 to t2, both included) and positive (above t2); a value
   outside ``[lowest, highest]`` or missing is a bad label;
-- categorical emotions: a table from the shared vocabulary :data:`EMOTIONS` (each importer
+- categorical emotions: a table from the shared vocabulary :data:`fewlabels.corpus.emotions.EMOTIONS` (each importer
   names its corpus' emotions in it) to a class, or to ``None``: excluded and counted; or, for
   emotion classes, the emotions themselves, those not kept excluded and counted;
 - class names (ESC-50 categories, folder names, the synthetic corpus) are kept as they are.
@@ -11,8 +11,6 @@
 import numpy as np
 import pandas as pd
 
-EMOTIONS = ("angry", "sad", "fear", "disgust", "contempt", "boredom", "neutral", "calm", "happy", "pleasant_surprise",
-            "surprise", "other", "no_agreement")
 VALENCE_CLASSES = ("negative", "neutral", "positive")
 
 

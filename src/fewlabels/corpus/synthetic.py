@@ -26,7 +26,7 @@ from fewlabels.corpus import espeak
 from fewlabels.corpus.vocabulary import WORDS
 from fewlabels.errors import FewlabelsError
 from fewlabels.io import write_csv
-from fewlabels.params import SyntheticParams
+from fewlabels.corpus.params import SyntheticParams
 
 CLASSES = ("negative", "neutral", "positive")
 LABELS_FILE = "labels.csv"

@@ -1,20 +1,15 @@
 """pyAudioAnalysis 0.3.14 mid-term features (by pyAudioAnalysis or the fast backend): 34 short-term features and
 their deltas, mean and std."""
-from __future__ import annotations  # Params only as a hint: workers unpickling a featurizer need not import params
-
 import warnings
 from collections.abc import Callable
 from functools import partial
-from typing import TYPE_CHECKING
 
 import numpy as np
 
 from fewlabels.features import FeatureError, fast
 from fewlabels.features.fast import window_samples
+from fewlabels.features.params import HandcraftedParams
 from fewlabels.features.spectrogram import check_backend
-
-if TYPE_CHECKING:
-    from fewlabels.params import Params
 
 SHORT_TERM_NAMES = (
     ["zcr", "energy", "energy_entropy", "spectral_centroid", "spectral_spread", "spectral_entropy",
@@ -68,9 +63,9 @@ def mid_term_features(chunk: np.ndarray, sample_rate: int, mid_window_s: float, 
     return np.add.reduce(mid, axis=1) / mid.shape[1]  # mid.mean(axis=1), without its Python wrapper
 
 
-def handcrafted_featurizer(params: Params) -> Callable[[np.ndarray], np.ndarray]:
-    """Chunk (min_signal,) -> :func:`mid_term_features` float64 (136,), per the ``audio`` and ``handcrafted`` params."""
-    hand = params.handcrafted
-    return partial(mid_term_features, sample_rate=params.audio.sample_rate, mid_window_s=hand.mid_window_s,
+def handcrafted_featurizer(hand: HandcraftedParams, sample_rate: int) -> Callable[[np.ndarray], np.ndarray]:
+    """Chunk (min_signal,) at ``sample_rate`` Hz -> :func:`mid_term_features` float64 (136,), per the
+    ``handcrafted`` params."""
+    return partial(mid_term_features, sample_rate=sample_rate, mid_window_s=hand.mid_window_s,
                    mid_step_s=hand.mid_step_s, short_window_s=hand.short_window_s, short_step_s=hand.short_step_s,
                    backend=hand.backend)

@@ -1,20 +1,15 @@
 """The spectrogram of a chunk for the autoencoder: pyAudioAnalysis 0.3.14's linear spectrogram (by it or the
 fast backend, its quirks handled) or the log-mel spectrogram of :mod:`fewlabels.features.mel`, and its scaling."""
-from __future__ import annotations  # Params only as a hint: workers unpickling a featurizer need not import params
-
 import contextlib
 import io
 from collections.abc import Callable
 from functools import partial
-from typing import TYPE_CHECKING
 
 import numpy as np
 
 from fewlabels.features import fast
 from fewlabels.features.mel import decibels, mel_filterbank, mel_power
-
-if TYPE_CHECKING:
-    from fewlabels.params import Params
+from fewlabels.features.params import SpectrogramParams
 
 SCALES = ("db", "linear", "standard")
 BACKENDS = ("fast", "pyaudioanalysis")  # fewlabels.features.fast, or pyAudioAnalysis itself: the same numbers
@@ -100,14 +95,14 @@ def scaled_mel_spectrogram(chunk: np.ndarray, filterbank: np.ndarray, window: in
     return scale_spectrogram(mel_power(chunk, filterbank, window, hop), scale, db_floor, per_decade=10)
 
 
-def spectrogram_featurizer(params: Params) -> Callable[[np.ndarray], np.ndarray]:
-    """Chunk (min_signal,) -> scaled spectrogram float32 (frames, bins), per the ``audio`` and ``spectrogram``
-    params: :func:`scaled_spectrogram` (``kind: linear``) or :func:`scaled_mel_spectrogram` (``kind: logmel``).
+def spectrogram_featurizer(spec: SpectrogramParams, sample_rate: int) -> Callable[[np.ndarray], np.ndarray]:
+    """Chunk (min_signal,) at ``sample_rate`` Hz -> scaled spectrogram float32 (frames, bins), per the
+    ``spectrogram`` params: :func:`scaled_spectrogram` (``kind: linear``) or :func:`scaled_mel_spectrogram`
+    (``kind: logmel``).
 
     A picklable :func:`functools.partial` of a module-level function: the log-mel filter bank is built here,
     once, and travels with it as a NumPy array, so worker processes need no TensorFlow.
     """
-    spec, sample_rate = params.spectrogram, params.audio.sample_rate
     if spec.kind == "linear":
         return partial(scaled_spectrogram, sample_rate=sample_rate, window_s=spec.window_s,
                        scale=spec.scale, db_floor=spec.db_floor, backend=spec.backend)

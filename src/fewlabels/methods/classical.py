@@ -8,7 +8,8 @@ import pandas as pd
 from joblib import Parallel, delayed
 from tqdm import tqdm
 
-from fewlabels.methods.classifiers import adapt_to_draw, make_classifier, split_search
+from fewlabels.methods.classifiers import adapt_to_draw, make_classifier
+from fewlabels.methods.params import split_search
 from fewlabels.methods.scoring import (chunk_probabilities, draw_rng, predict, prediction_columns, unit_probabilities,
                                       unit_table)
 from fewlabels.methods.search import tuned

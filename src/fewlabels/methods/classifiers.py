@@ -4,7 +4,6 @@ A params entry names one of them (``SVM``) or a variant of it (``SVM_tuned``: th
 names the estimator), with scikit-learn keyword arguments and optionally ``search``: a grid of values per
 parameter, tuned inside each draw (:mod:`fewlabels.methods.search`).
 """
-import difflib
 import zlib
 from typing import Any
 
@@ -17,52 +16,31 @@ from sklearn.preprocessing import StandardScaler
 from sklearn.svm import SVC
 from sklearn.tree import DecisionTreeClassifier
 
-# name -> (estimator, features standardised on the training subset first)
-CLASSIFIERS = {
-    "SVM": (SVC, True),
-    "kNN": (KNeighborsClassifier, True),
-    "DecisionTree": (DecisionTreeClassifier, False),
-    "RandomForest": (RandomForestClassifier, False),
-    "AdaBoost": (AdaBoostClassifier, False),
-}
+from fewlabels.errors import FewlabelsError
+from fewlabels.methods.params import ESTIMATORS, estimator_name, split_search
+
+# name (of ESTIMATORS) -> (estimator, features standardised on the training subset first)
+CLASSIFIERS = dict(zip(ESTIMATORS, [(SVC, True), (KNeighborsClassifier, True), (DecisionTreeClassifier, False),
+                                    (RandomForestClassifier, False), (AdaBoostClassifier, False)]))
 
 
-def estimator_name(name: str) -> str:
-    """The classifier a params entry names: ``SVM`` for ``SVM`` and for a variant such as ``SVM_tuned``."""
-    return name.split("_", 1)[0]
+class ClassifierError(FewlabelsError):
+    """scikit-learn refuses a classifier's keyword arguments in params.yaml."""
 
 
-def split_search(kwargs: dict[str, Any]) -> tuple[dict[str, Any], dict[str, list] | None]:
-    """``kwargs`` without ``search``, and the search grid (parameter -> values), None when there is none."""
-    fixed = {key: value for key, value in kwargs.items() if key != "search"}
-    return fixed, kwargs.get("search")
-
-
-def check_classifier(name: str, kwargs: dict[str, Any]) -> None:
-    """A ValueError naming ``classify.classifiers.<name>`` unless it is a known classifier (or a variant
-    ``<classifier>_<label>``) whose keyword arguments, and every value of its search grid, scikit-learn accepts
-    (names, types and ranges; checked without fitting)."""
-    base = estimator_name(name)
-    if base not in CLASSIFIERS:
-        close = difflib.get_close_matches(base, CLASSIFIERS, n=1)
-        hint = f" (did you mean {close[0]}?)" if close else ""
-        raise ValueError(f"unknown classifier {name!r}{hint}; known: {', '.join(CLASSIFIERS)}, or a variant "
-                         "such as SVM_tuned")
-    estimator, _ = CLASSIFIERS[base]
-    fixed, grid = split_search(kwargs)
-    if grid is not None and (not isinstance(grid, dict) or not grid
-                             or not all(isinstance(values, list) and values for values in grid.values())):
-        raise ValueError(f"{name}: search must map parameter names to non-empty lists of values, "
-                         f"e.g. {{C: [1, 10, 100]}}, got {grid!r}")
-    both = sorted(set(grid or {}) & set(fixed))
-    if both:
-        raise ValueError(f"{name}: {', '.join(both)} is both set and searched; remove one")
-    candidates = [fixed] + [{**fixed, key: value} for key, values in (grid or {}).items() for value in values]
-    try:
-        for candidate in candidates:
-            estimator(**candidate)._validate_params()
-    except (TypeError, ValueError) as error:
-        raise ValueError(f"{name}: {error}") from None
+def check_classifiers(classifiers: dict[str, dict[str, Any]]) -> None:
+    """A :class:`ClassifierError` naming ``classify.classifiers.<name>`` unless scikit-learn accepts every entry's
+    keyword arguments and every value of its search grid (names, types and ranges; checked without fitting).
+    The entries' names and grids are checked with the params (:func:`fewlabels.methods.params.check_entry`)."""
+    for name, kwargs in classifiers.items():
+        estimator, _ = CLASSIFIERS[estimator_name(name)]
+        fixed, grid = split_search(kwargs)
+        candidates = [fixed] + [{**fixed, key: value} for key, values in (grid or {}).items() for value in values]
+        try:
+            for candidate in candidates:
+                estimator(**candidate)._validate_params()
+        except (TypeError, ValueError) as error:
+            raise ClassifierError(f"params.yaml: classify.classifiers: {name}: {error}") from None
 
 
 def adapt_to_draw(name: str, kwargs: dict[str, Any], training_rows: int) -> tuple[dict[str, Any], dict[str, int]]:

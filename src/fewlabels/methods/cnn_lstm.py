@@ -6,7 +6,7 @@ blocks see local time-frequency patterns, the LSTM reads their sequence in time.
 import keras
 from keras import layers, regularizers
 
-from fewlabels.params import EndToEndParams
+from fewlabels.methods.params import EndToEndParams
 
 
 def cnn_lstm(input_shape: tuple[int, int], n_classes: int, params: EndToEndParams) -> keras.Model:

@@ -5,7 +5,7 @@ from typing import Callable
 import keras
 from keras import layers
 
-from fewlabels.params import FinetuneParams
+from fewlabels.methods.params import FinetuneParams
 
 
 def classifier(encoder: keras.Model, n_classes: int, hidden_units: int, pretrained: bool,

@@ -9,11 +9,12 @@ import pandas as pd
 from dvclive import Live
 from tqdm import tqdm
 
+from fewlabels.compare.draws import missing_budgets
 from fewlabels.errors import FewlabelsError
 from fewlabels.io import atomic_path, read_pickle, write_json
 from fewlabels.methods.scoring import unit_table
 from fewlabels.methods.training import Draw, Run, Spectrograms, draw_rows, train_and_predict
-from fewlabels.params import DrawTrainingParams
+from fewlabels.methods.params import DrawTrainingParams
 
 
 def read_inputs(spectrograms: Path = Path("data/spectrograms"),
@@ -30,7 +31,7 @@ def selected_draws(draws: pd.DataFrame, params: DrawTrainingParams, stage: str) 
     keep = np.zeros(len(draws), dtype=bool)
     for axis, budgets in params.budgets.items():
         drawn = draws.loc[draws["axis"] == axis, "budget"].unique()
-        missing = [budget for budget in budgets if not np.isclose(drawn, budget).any()]
+        missing = missing_budgets(budgets, drawn)
         if missing:
             raise FewlabelsError(f"params.yaml: {stage}.budgets.{axis} {', '.join(f'{b:g}' for b in missing)} "
                                  f"was not drawn (this corpus' {axis} budgets: "

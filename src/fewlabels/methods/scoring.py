@@ -5,6 +5,8 @@ import zlib
 import numpy as np
 import pandas as pd
 
+from fewlabels.compare.draws import draw_key
+
 
 def chunk_probabilities(model, X: np.ndarray, n_classes: int) -> np.ndarray:
     """Class probabilities (n_chunks, n_classes); one-hot votes for models without ``predict_proba``."""
@@ -54,4 +56,4 @@ def predict(probabilities: np.ndarray, rng: np.random.Generator) -> np.ndarray:
 def draw_rng(seed: int, method: str, axis: str, budget: float, repeat: int) -> np.random.Generator:
     """The random generator of one method on one draw: from the seed, the method's name (not its position),
     the budget's value and the repeat."""
-    return np.random.default_rng([seed, zlib.crc32(method.encode()), zlib.crc32(f"{axis}:{budget:.10g}".encode()), repeat])
+    return np.random.default_rng([seed, zlib.crc32(method.encode()), draw_key(axis, budget), repeat])

@@ -14,7 +14,7 @@ import tensorflow as tf
 from fewlabels.autoencoder.training import SpectrogramBatches
 from fewlabels.errors import FewlabelsError
 from fewlabels.methods.scoring import draw_rng, predict, prediction_columns, unit_probabilities
-from fewlabels.params import DrawTrainingParams
+from fewlabels.methods.params import DrawTrainingParams
 
 PREDICT_BATCH = 256
 

@@ -6,6 +6,7 @@ import pandas as pd
 from fewlabels.compute import work_on
 from fewlabels.io import atomic_path, read_pickle
 from fewlabels.methods.classical import FAMILIES, aligned_features, classify
+from fewlabels.methods.classifiers import check_classifiers
 from fewlabels.methods.search import FALLBACK
 from fewlabels.params import load_params
 from fewlabels.stages import run
@@ -24,6 +25,7 @@ def load_split(name: str):
 def main() -> None:
     everything = load_params()
     params = everything.classify
+    check_classifiers(params.classifiers)
     train, classes = load_split("labelled")
     test, _ = load_split("test")
     draws = pd.read_csv(DRAWS, dtype={"utterance": str})

@@ -5,6 +5,7 @@ from pathlib import Path
 from fewlabels.corpus import report
 from fewlabels.corpus.importing import import_corpus
 from fewlabels.io import atomic_path, write_csv, write_json
+from fewlabels.methods.classifiers import check_classifiers
 from fewlabels.params import load_params
 from fewlabels.stages import run
 
@@ -15,7 +16,9 @@ DURATIONS_PLOT = Path("plots/corpus_durations.png")
 
 
 def main() -> None:
-    params = load_params().corpus
+    everything = load_params()
+    check_classifiers(everything.classify.classifiers)  # scikit-learn's checks, in the first stage of every study
+    params = everything.corpus
     start = time.perf_counter()
     imported = import_corpus(params)
     manifest, left = imported.manifest, imported.report

@@ -20,7 +20,7 @@ def main() -> None:
     rows = {name: read_manifest(SPLITS_DIR / f"{name}.csv") for name in SPLITS}
     check_chunks(rows, audio.sample_rate, audio.min_signal, audio.short_signals)
     classes = class_names(*rows.values())
-    featurize = handcrafted_featurizer(params)
+    featurize = handcrafted_featurizer(params.handcrafted, audio.sample_rate)
     with work_on(params.compute.scheduler):
         for name in SPLITS:
             artifact, _ = extract(rows[name], classes, featurize, sample_rate=audio.sample_rate,

@@ -26,7 +26,7 @@ def main() -> None:
     rows = {name: read_manifest(SPLITS_DIR / f"{name}.csv") for name in SPLITS}
     check_chunks(rows, audio.sample_rate, audio.min_signal, audio.short_signals)
     classes = class_names(rows["labelled"], rows["test"])
-    featurize = spectrogram_featurizer(params)
+    featurize = spectrogram_featurizer(params.spectrogram, audio.sample_rate)
     chunking = {"sample_rate": audio.sample_rate, "min_signal": audio.min_signal,
                 "short_signals": audio.short_signals}
     counts = {}

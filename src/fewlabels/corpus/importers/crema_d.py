@@ -2,13 +2,14 @@
 import re
 from pathlib import Path
 
+from fewlabels.corpus.emotions import CODES
 from fewlabels.corpus.layout import Catalogue, CatalogueBuilder, audio_files, require
-from fewlabels.params import CorpusParams
+from fewlabels.corpus.params import CorpusParams
 
 LAYOUT = """\
 AudioWAV/1001_DFA_ANG_XX.wav ...   actor_sentence_emotion_level"""
 FILE_NAME = re.compile(r"^(?P<actor>\d{4})_(?P<sentence>[A-Z]{3})_(?P<emotion>[A-Z]{3})_(?P<level>[A-Z]{2})$")
-EMOTIONS = {"ANG": "angry", "DIS": "disgust", "FEA": "fear", "HAP": "happy", "NEU": "neutral", "SAD": "sad"}
+EMOTIONS = CODES["crema_d"]  # code -> emotion
 ACTORS = {str(actor): str(actor) for actor in range(1001, 1092)}
 
 

@@ -2,14 +2,15 @@
 import re
 from pathlib import Path
 
+from fewlabels.corpus.emotions import CODES
 from fewlabels.corpus.layout import Catalogue, CatalogueBuilder, audio_files, require
-from fewlabels.params import CorpusParams
+from fewlabels.corpus.params import CorpusParams
 
 LAYOUT = """\
 wav/03a01Fa.wav ...   speaker (2 digits), text (a01 ... b10), emotion letter, version letter
 (lablaut/, labsilb/, silb/, erkennung.txt and erklaerung.txt are not read)"""
 FILE_NAME = re.compile(r"^(?P<speaker>\d{2})(?P<text>[a-z]\d{2})(?P<emotion>[A-Z])(?P<version>[a-z])$")
-EMOTIONS = {"W": "angry", "L": "boredom", "E": "disgust", "A": "fear", "F": "happy", "T": "sad", "N": "neutral"}
+EMOTIONS = CODES["emodb"]  # code -> emotion
 SPEAKERS = {speaker: speaker for speaker in ("03", "08", "09", "10", "11", "12", "13", "14", "15", "16")}
 
 

@@ -4,7 +4,7 @@ from pathlib import Path
 import pandas as pd
 
 from fewlabels.corpus.layout import Catalogue, CatalogueBuilder, CorpusError, audio_files, inside, require
-from fewlabels.params import CorpusParams
+from fewlabels.corpus.params import CorpusParams
 
 LAYOUT = """\
 audio/1-100032-A-0.wav ...

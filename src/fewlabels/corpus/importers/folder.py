@@ -2,7 +2,7 @@
 from pathlib import Path
 
 from fewlabels.corpus.layout import Catalogue, CatalogueBuilder, audio_files
-from fewlabels.params import CorpusParams
+from fewlabels.corpus.params import CorpusParams
 
 LAYOUT = """\
 <class>/<file>.wav|.flac|.ogg ...   (files in sub-folders of a class folder belong to it too)

@@ -2,8 +2,9 @@
 import re
 from pathlib import Path
 
+from fewlabels.corpus.emotions import CODES
 from fewlabels.corpus.layout import Catalogue, CatalogueBuilder, CorpusError, audio_files, require
-from fewlabels.params import CorpusParams
+from fewlabels.corpus.params import CorpusParams
 
 LAYOUT = """\
 Evaluation.txt    one line per recording, then one per rater:
@@ -13,7 +14,7 @@ RECORDING = re.compile(r"^UTD-IMPROV-(?P<id>[A-Z0-9-]+)\.avi;\s*(?P<emotion>[A-Z
                        r"V:\s*(?P<V>\S+?);\s*D:\s*(?P<D>\S+?)\s*;\s*N:\s*(?P<N>\S+?);\s*$")
 # S01A-F01-P-FM01: sentence 01, target emotion A, speaker F01 (female, session 1), scenario P, turn FM01
 RECORDING_ID = re.compile(r"^(?P<sentence>S\d{2}[A-Z])-(?P<speaker>[FM]0(?P<session>[1-6]))-(?P<scenario>[A-Z])-[A-Z0-9]+$")
-EMOTIONS = {"A": "angry", "H": "happy", "S": "sad", "N": "neutral", "O": "other", "X": "no_agreement"}
+EMOTIONS = CODES["msp_improv"]  # code -> emotion
 
 
 def read(root: Path, params: CorpusParams) -> Catalogue:

@@ -4,16 +4,16 @@ from pathlib import Path
 
 import pandas as pd
 
+from fewlabels.corpus.emotions import CODES
 from fewlabels.corpus.layout import Catalogue, CatalogueBuilder, CorpusError, audio_files, inside, require
-from fewlabels.params import CorpusParams
+from fewlabels.corpus.params import CorpusParams
 
 LAYOUT = """\
 Audios/MSP-PODCAST_0001_0008.wav ...
 Labels/labels_consensus.csv   columns FileName, EmoClass, EmoAct, EmoVal, EmoDom, SpkrID, Gender, Split_Set
                               (older releases spell it labels_concensus.csv)"""
 COLUMNS = ("FileName", "EmoClass", "EmoVal", "SpkrID", "Split_Set")
-EMOTIONS = {"A": "angry", "S": "sad", "H": "happy", "U": "surprise", "F": "fear", "D": "disgust", "C": "contempt",
-            "N": "neutral", "O": "other", "X": "no_agreement"}
+EMOTIONS = CODES["msp_podcast"]  # code -> emotion
 UNKNOWN_SPEAKERS = ("", "Unknown")
 FILE_NAME = re.compile(r"^MSP-PODCAST_(?P<podcast>\d+)_(?P<segment>\d+)$")
 PROXY_PREFIX = "podcast_"  # proxy speaker id of a file without SpkrID: podcast_<podcast>, e.g. podcast_0002

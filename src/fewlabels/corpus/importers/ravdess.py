@@ -2,16 +2,16 @@
 import re
 from pathlib import Path
 
+from fewlabels.corpus.emotions import CODES
 from fewlabels.corpus.layout import Catalogue, CatalogueBuilder, audio_files
-from fewlabels.params import CorpusParams
+from fewlabels.corpus.params import CorpusParams
 
 LAYOUT = """\
 Actor_01/03-01-01-01-01-01-01.wav ... Actor_24/...   (Audio_Speech_Actors_01-24 and/or Audio_Song_Actors_01-24)
 modality-channel-emotion-intensity-statement-repetition-actor"""
 FILE_NAME = re.compile(r"^(?P<modality>\d{2})-(?P<channel>\d{2})-(?P<emotion>\d{2})-(?P<intensity>\d{2})-"
                        r"(?P<statement>\d{2})-(?P<repetition>\d{2})-(?P<actor>\d{2})$")
-EMOTIONS = {"01": "neutral", "02": "calm", "03": "happy", "04": "sad", "05": "angry", "06": "fear", "07": "disgust",
-            "08": "surprise"}
+EMOTIONS = CODES["ravdess"]  # code -> emotion
 ACTORS = {f"{actor:02d}": f"Actor_{actor:02d}" for actor in range(1, 25)}
 
 

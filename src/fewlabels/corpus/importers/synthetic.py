@@ -5,7 +5,7 @@ import pandas as pd
 
 from fewlabels.corpus.layout import Catalogue, CatalogueBuilder, audio_files, inside, require
 from fewlabels.corpus.synthetic import LABELS_FILE
-from fewlabels.params import CorpusParams
+from fewlabels.corpus.params import CorpusParams
 
 LAYOUT = """\
 labels.csv   columns utterance, file, label, speaker

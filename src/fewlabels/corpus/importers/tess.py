@@ -2,8 +2,9 @@
 import re
 from pathlib import Path
 
+from fewlabels.corpus.emotions import CODES
 from fewlabels.corpus.layout import Catalogue, CatalogueBuilder, audio_files
-from fewlabels.params import CorpusParams
+from fewlabels.corpus.params import CorpusParams
 
 LAYOUT = """\
 OAF_angry/OAF_back_angry.wav ... YAF_pleasant_surprised/YAF_back_ps.wav ...
@@ -11,9 +12,7 @@ OAF_angry/OAF_back_angry.wav ... YAF_pleasant_surprised/YAF_back_ps.wav ...
 SPEAKERS = ("OAF", "YAF")  # older and younger adult female
 FILE_NAME = re.compile(r"^(?P<speaker>[A-Za-z]+)_(?P<word>[A-Za-z]+)_(?P<emotion>[A-Za-z]+)$")
 FOLDER_NAME = re.compile(r"^(?P<speaker>OAF|YAF)_(?P<emotion>[A-Za-z_]+)$", re.IGNORECASE)
-EMOTIONS = {"angry": "angry", "disgust": "disgust", "fear": "fear", "happy": "happy", "neutral": "neutral",
-            "ps": "pleasant_surprise", "pleasant_surprise": "pleasant_surprise",
-            "pleasant_surprised": "pleasant_surprise", "sad": "sad"}
+EMOTIONS = CODES["tess"]  # code -> emotion
 
 
 def read(root: Path, params: CorpusParams) -> Catalogue:
