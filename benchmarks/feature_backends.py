@@ -140,10 +140,11 @@ def run_stage(path: Path) -> float:
 
 def time_stage(source: Path, rounds: int) -> None:
     """Print the handcrafted stage's seconds with each backend, the pair-by-pair speed-up, and whether they agree."""
+    source = source.resolve()
     if not (source / "data" / "splits" / "labelled.csv").is_file():
         raise SystemExit(f"{source}/data/splits has no labelled.csv: run `dvc repro split` there, or pass --project")
     with tempfile.TemporaryDirectory() as scratch:
-        paths = {backend: stage_project(Path(scratch), source.resolve(), backend) for backend in BACKENDS}
+        paths = {backend: stage_project(Path(scratch), source, backend) for backend in BACKENDS}
         for path in paths.values():
             run_stage(path)  # warm-up: page cache, compiled bytecode
         seconds = {backend: [] for backend in BACKENDS}
@@ -153,7 +154,7 @@ def time_stage(source: Path, rounds: int) -> None:
         outputs = {backend: {split: read_pickle(path / f"data/features/{split}_hlf.pkl") for split in SPLITS}
                    for backend, path in paths.items()}
     chunks = sum(len(outputs["fast"][split]["X"]) for split in SPLITS)
-    print(f"handcrafted stage as a process on the labelled and test splits of {source.resolve()} ({chunks} chunks), "
+    print(f"handcrafted stage as a process on the labelled and test splits of {source} ({chunks} chunks), "
           f"{os.cpu_count()} cores, {rounds} rounds after a warm-up:\n")
     print("| backend | median | min–max |")
     print("|---|---:|---:|")
