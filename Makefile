@@ -14,8 +14,8 @@ repro: install
 test: install-test
 	pytest -n 2
 
-install: $(VENV)/.installed
-install-test: $(VENV)/.installed-test
+install: $(VENV)/.installed .dvc/plots.html
+install-test: $(VENV)/.installed-test .dvc/plots.html
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -28,6 +28,11 @@ $(VENV)/.installed: $(BIN)/python pyproject.toml requirements.lock
 $(VENV)/.installed-test: $(VENV)/.installed
 	$(BIN)/python -m pip install --quiet -c requirements.lock -e '.[test]'
 	touch $@
+
+# dvc plots show / diff pages that draw offline: Vega inlined instead of loaded from a CDN (fewlabels.render_plots)
+.dvc/plots.html: $(VENV)/.installed
+	$(BIN)/python -m fewlabels.render_plots --html-template $@
+	$(BIN)/dvc config --local plots.html_template plots.html
 
 clean-venv:
 	rm -rf $(VENV)

@@ -1,9 +1,11 @@
-"""Time the "fast" and "pyaudioanalysis" feature backends side by side on generated clips; needs no pipeline data.
+"""Time the "fast" and "pyaudioanalysis" feature backends side by side: the features on generated clips, or the
+whole handcrafted stage as a process.
 
     PYTHONPATH=src python benchmarks/feature_backends.py [--clips 200] [--sample-rate 8000] [--repeats 3]
+    PYTHONPATH=src python benchmarks/feature_backends.py --stage [--rounds 5] [--project .]
 
-Clips are seeded 3.75 s speech-like signals plus noise (30,000 samples at 8 kHz). Times the 136
-hand-crafted mid-term features (mid window = step = 1 s, short window = step = 0.05 s) and the
+Clips are seeded 3.75 s speech-like signals plus noise (30,000 samples at 8 kHz); this needs no pipeline data.
+Times the 136 hand-crafted mid-term features (mid window = step = 1 s, short window = step = 0.05 s) and the
 spectrogram (0.05 s windows) per clip and per minute of audio, on one core and on all cores
 (joblib workers, as the feature stages run), and prints a markdown table with the speed-ups
 of the fast backend and the largest differences between the backends' outputs. On one core the
@@ -12,19 +14,37 @@ same batches (the speed of a shared machine drifts over minutes); on all cores e
 batch of clips, as a stage's worker gets whole utterances, and each time is the best of a few runs.
 One core means one BLAS thread too: OpenBLAS would otherwise spin a thread per core for the
 fast backend's small matrix products (joblib's workers get one thread each anyway).
+
+``--stage`` times the whole handcrafted stage instead (start-up, reading, chunking, features on all cores,
+writing): ``python -m fewlabels.stages.handcrafted`` as a process, in two scratch projects that share the
+splits and audio of ``--project`` (a project where ``dvc repro split`` has run; the repository by default)
+and differ only in ``handcrafted.backend``. After one warm-up run each, the backends take turns
+(pyaudioanalysis, fast, pyaudioanalysis, ...) for ``--rounds`` rounds; the speed-up is the median of the
+per-round ratios, so a drift in the machine's speed affects both alike. It also prints whether the two
+backends' feature pickles agree.
 """
 import argparse
 import os
+import statistics
+import subprocess
+import sys
+import tempfile
 import time
 from collections.abc import Callable
 from functools import partial
+from pathlib import Path
 
 import numpy as np
+import yaml
 from joblib import Parallel, delayed
 from threadpoolctl import threadpool_limits
 
 from fewlabels.features.handcrafted import mid_term_features
 from fewlabels.features.spectrogram import BACKENDS, spectrogram
+from fewlabels.io import read_pickle
+
+ROOT = Path(__file__).resolve().parents[1]
+SPLITS = ("labelled", "test")  # what the handcrafted stage featurises
 
 CLIP_S = 3.75
 
@@ -94,12 +114,79 @@ def largest_differences(fast: np.ndarray, reference: np.ndarray) -> tuple[float,
     return float((difference[nonzero] / np.abs(reference[nonzero])).max()), float(difference.max())
 
 
+def stage_project(scratch: Path, source: Path, backend: str) -> Path:
+    """A scratch project: ``source``'s data/splits and data/raw linked in, its params with ``backend``."""
+    path = scratch / backend
+    (path / "data").mkdir(parents=True)
+    for name in ("splits", "raw"):
+        (path / "data" / name).symlink_to(source / "data" / name)
+    params = yaml.safe_load((source / "params.yaml").read_text())
+    params["handcrafted"]["backend"] = backend
+    (path / "params.yaml").write_text(yaml.safe_dump(params, sort_keys=False))
+    return path
+
+
+def run_stage(path: Path) -> float:
+    """Seconds of one ``python -m fewlabels.stages.handcrafted`` process in ``path``, this checkout's code."""
+    env = {**os.environ, "PYTHONPATH": str(ROOT / "src")}
+    start = time.perf_counter()
+    done = subprocess.run([sys.executable, "-m", "fewlabels.stages.handcrafted"], cwd=path, env=env,
+                          stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)  # stderr: progress bars
+    seconds = time.perf_counter() - start
+    if done.returncode:
+        raise SystemExit(f"the handcrafted stage failed in {path}:\n{done.stderr}")
+    return seconds
+
+
+def time_stage(source: Path, rounds: int) -> None:
+    """Print the handcrafted stage's seconds with each backend, the pair-by-pair speed-up, and whether they agree."""
+    source = source.resolve()
+    if not (source / "data" / "splits" / "labelled.csv").is_file():
+        raise SystemExit(f"{source}/data/splits has no labelled.csv: run `dvc repro split` there, or pass --project")
+    with tempfile.TemporaryDirectory() as scratch:
+        paths = {backend: stage_project(Path(scratch), source, backend) for backend in BACKENDS}
+        for path in paths.values():
+            run_stage(path)  # warm-up: page cache, compiled bytecode
+        seconds = {backend: [] for backend in BACKENDS}
+        for _ in range(rounds):
+            for backend in reversed(BACKENDS):  # pyaudioanalysis, fast, pyaudioanalysis, ...
+                seconds[backend].append(run_stage(paths[backend]))
+        outputs = {backend: {split: read_pickle(path / f"data/features/{split}_hlf.pkl") for split in SPLITS}
+                   for backend, path in paths.items()}
+    chunks = sum(len(outputs["fast"][split]["X"]) for split in SPLITS)
+    print(f"handcrafted stage as a process on the labelled and test splits of {source} ({chunks} chunks), "
+          f"{os.cpu_count()} cores, {rounds} rounds after a warm-up:\n")
+    print("| backend | median | min–max |")
+    print("|---|---:|---:|")
+    for backend in reversed(BACKENDS):
+        times = seconds[backend]
+        print(f"| {backend} | {statistics.median(times):.2f} s | {min(times):.2f}–{max(times):.2f} s |")
+    ratios = [slow / fast for slow, fast in zip(seconds["pyaudioanalysis"], seconds["fast"])]
+    print(f"| speed-up of fast, pair by pair | **{statistics.median(ratios):.1f}x** | "
+          f"{min(ratios):.1f}–{max(ratios):.1f}x |\n")
+    for split in SPLITS:
+        a, b = outputs["pyaudioanalysis"][split], outputs["fast"][split]
+        same_rows = all(a[key] == b[key] for key in ("utterance", "speaker", "classes", "feature_names")) and all(
+            np.array_equal(a[key], b[key]) for key in ("y", "chunk"))
+        differ = a["X"] != b["X"]
+        print(f"{split}: same rows {same_rows}; X values differing {differ.sum()} of {a['X'].size}: "
+              f"{', '.join(f'{x:.3g} vs {y:.3g}' for x, y in zip(a['X'][differ], b['X'][differ]))}")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--clips", type=int, default=200, help="number of generated clips (default 200)")
     parser.add_argument("--sample-rate", type=int, default=8000, help="Hz (default 8000)")
     parser.add_argument("--repeats", type=int, default=3, help="passes over the clips per timing (default 3)")
+    parser.add_argument("--stage", action="store_true", help="time the whole handcrafted stage as a process instead")
+    parser.add_argument("--rounds", type=int, default=5, help="--stage: rounds after the warm-up (default 5)")
+    parser.add_argument("--project", type=Path, default=ROOT,
+                        help="--stage: the project whose data/splits, data/raw and params.yaml are used (default: "
+                             "this repository)")
     args = parser.parse_args()
+    if args.stage:
+        time_stage(args.project, args.rounds)
+        return
     clips = np.stack([speech_like_clip(args.sample_rate, seed) for seed in range(args.clips)])
     minutes = args.clips * CLIP_S / 60
     cores = os.cpu_count()

@@ -1,13 +1,19 @@
-"""The review benchmarks: the difficulty check never reads the test split; the pitch-spread statistics and F0
-estimator measure what they say on signals whose answer is known."""
+"""The benchmarks: every package they import is declared; the pitch-spread statistics and F0 estimator measure
+what they say on signals whose answer is known."""
+import ast
+import importlib.metadata
 import importlib.util
+import re
+import sys
+import tomllib
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import pytest
 
-BENCHMARKS = Path(__file__).resolve().parents[1] / "benchmarks"
+ROOT = Path(__file__).resolve().parents[1]
+BENCHMARKS = ROOT / "benchmarks"
 
 
 def load(name: str):
@@ -17,49 +23,32 @@ def load(name: str):
     return module
 
 
-difficulty = load("difficulty")
 pitch_spread = load("pitch_spread")
 
 
-def test_difficulty_reads_only_the_labelled_split():
-    source = (BENCHMARKS / "difficulty.py").read_text()
-    assert difficulty.FEATURES == "data/features/labelled_hlf.pkl"
-    assert "test_hlf" not in source and "splits/test" not in source and '"test"' not in source
+def distribution(name: str) -> str:
+    return re.sub(r"[-_.]+", "-", name).lower()
 
 
-def test_speaker_folds_partition_the_speakers():
-    speakers = np.array([f"s{i}" for i in range(15)])
-    folds = difficulty.speaker_folds(speakers, 5, np.random.default_rng(0))
-    assert sorted(np.concatenate(folds)) == sorted(speakers)
-    assert [len(fold) for fold in folds] == [3] * 5
-    with pytest.raises(ValueError, match="at least 6 speakers"):
-        difficulty.speaker_folds(speakers[:5], 6, np.random.default_rng(0))
-
-
-def test_fold_scores_hold_out_whole_speakers_and_score_utterances():
-    rng = np.random.default_rng(1)
-    speakers = np.repeat([f"s{i}" for i in range(6)], 12)
-    utterance = np.array([f"{s}_u{i // 2}" for s, i in zip(speakers, np.tile(np.arange(12), 6))])  # 2 chunks each
-    y = np.array([int(u[-1]) % 3 for u in utterance])
-    X = rng.normal(size=(len(y), 4)) + 3 * y[:, None]  # separable: a forest scores (nearly) 1
-    data = {"X": X, "y": y, "speaker": list(speakers), "utterance": list(utterance), "classes": ["a", "b", "c"]}
-    rows = pd.DataFrame(difficulty.fold_scores(data, np.array(["s0", "s1"]), partition=0, fold=0))
-    assert rows["train_speakers"].max() == 4 and set(rows["test_utterances"]) == {12}
-    assert len(rows) == len(difficulty.FRACTIONS) * difficulty.DRAWS
-    assert rows.loc[rows["fraction"] == 1.0, "f1"].min() > 0.9
-
-
-def test_utterance_f1_keeps_classes_missing_from_a_draw():
-    class OnlyTwo:
-        classes_ = np.array([0, 2])
-
-        def predict_proba(self, X):
-            return np.column_stack([X[:, 0], 1 - X[:, 0]])
-
-    X = np.array([[0.9], [0.8], [0.1], [0.3]])
-    f1 = difficulty.utterance_f1(OnlyTwo(), X, np.array([0, 0, 2, 1]), np.array(["a", "a", "b", "c"]), 3)
-    # a and b right; c (class 1) is called 2: F1 1 (class 0), 0 (class 1), 2/3 (class 2), one utterance each
-    assert f1 == pytest.approx(5 / 9)
+def test_every_package_a_benchmark_imports_is_declared_with_the_locked_version():
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
+    declared = dict(requirement.split("==") for requirement in
+                    project["dependencies"] + project["optional-dependencies"]["bench"])
+    declared = {distribution(name): version for name, version in declared.items()}
+    locked = dict(line.split("==") for line in (ROOT / "requirements.lock").read_text().split())
+    locked = {distribution(name): version for name, version in locked.items()}
+    assert {name: locked.get(name) for name in declared} == declared  # exact pins, the lock's versions
+    imported = set()
+    for path in BENCHMARKS.glob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text())):
+            if isinstance(node, ast.Import):
+                imported |= {alias.name.partition(".")[0] for alias in node.names}
+            elif isinstance(node, ast.ImportFrom) and not node.level:
+                imported.add(node.module.partition(".")[0])
+    packages = importlib.metadata.packages_distributions()
+    undeclared = {module for module in imported - set(sys.stdlib_module_names) - {"fewlabels"}
+                  if not {distribution(name) for name in packages[module]} & declared.keys()}
+    assert not undeclared, f"benchmarks import {sorted(undeclared)}, not declared in pyproject.toml"
 
 
 @pytest.mark.parametrize("vibrato", [0.0, 0.03])
