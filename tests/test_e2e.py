@@ -205,16 +205,16 @@ def test_full_dvc_repro_then_plots_show(project):
     html = (path / "dvc_plots/index.html").read_text()
     assert "f1_RandomForest" in html and "handcrafted" in html
 
-    # compare's params rerun compare only; a method's params rerun it and compare
+    # compare's params rerun compare (and the results page) only; a method's params rerun it, compare and results
     params = path / "params.yaml"
     update_params(params, {"compare": {"bootstrap": 300}})
-    assert project.repro_ran() == {"compare"}
+    assert project.repro_ran() == {"compare", "results"}
     update_params(params, {"classify": {"unit": "chunk"}})
-    assert project.repro_ran() == {"classify", "finetune", "end_to_end", "compare"}
+    assert project.repro_ran() == {"classify", "finetune", "end_to_end", "compare", "results"}
     update_params(params, {"end_to_end": {"lstm_units": 6}})
-    assert project.repro_ran() == {"end_to_end", "compare"}
+    assert project.repro_ran() == {"end_to_end", "compare", "results"}
     update_params(params, {"draws": {"repeats": 3}})
-    assert project.repro_ran() == {"draws", "classify", "finetune", "end_to_end", "compare"}
+    assert project.repro_ran() == {"draws", "classify", "finetune", "end_to_end", "compare", "results"}
 
 
 def test_dvc_repro_on_a_crema_d_tree_tracked_with_dvc_add_plus_unlabelled_clips(project):

@@ -7,7 +7,7 @@ import pytest
 from tests.conftest import ROOT, update_params
 
 STAGES_WITH_PARAMS = ("synthesise", "corpus", "split", "spectrograms", "handcrafted", "train_autoencoder", "draws",
-                      "classify", "finetune", "end_to_end", "compare")
+                      "classify", "finetune", "end_to_end", "compare", "results")
 # (stage, section, key, bad value, what): a stage checks every section, so one bad param stops each stage; the
 # network stages are also given a bad param of their own section.
 BAD_PARAMS = [*((stage, "autoencoder", "batch_size", 0, "must be at least 1, got 0") for stage in STAGES_WITH_PARAMS),

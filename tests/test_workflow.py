@@ -25,18 +25,19 @@ def test_params_rerun_exactly_their_stages_runs_are_reproducible_and_the_run_cac
     assert project.stale_stages() == set()
     # a second run of every stage that trains or draws at random gives byte-identical results
     assert project.repro_ran("--force", "--downstream", "spectrograms") == {
-        "spectrograms", "train_autoencoder", "code_features", "classify", "finetune", "end_to_end", "compare"}
+        "spectrograms", "train_autoencoder", "code_features", "classify", "finetune", "end_to_end", "compare",
+        "results"}
     assert {name: (project.path / name).read_bytes() for name in RESULTS} == baseline
 
     params = project.path / "params.yaml"
     update_params(params, {"audio": {"min_signal": 20_000}})
     assert project.repro_ran() == {"spectrograms", "handcrafted", "train_autoencoder", "code_features", "draws",
-                                   "classify", "finetune", "end_to_end", "compare"}
+                                   "classify", "finetune", "end_to_end", "compare", "results"}
     model = (project.path / "models/encoder.keras").read_bytes()
     update_params(params, {"autoencoder": {"latent_dim": 4}})
-    assert project.repro_ran() == {"train_autoencoder", "code_features", "classify", "finetune", "compare"}
+    assert project.repro_ran() == {"train_autoencoder", "code_features", "classify", "finetune", "compare", "results"}
     update_params(params, {"finetune": {"hidden_units": 16}})
-    assert project.repro_ran() == {"finetune", "compare"}
+    assert project.repro_ran() == {"finetune", "compare", "results"}
 
     # switching latent_dim back restores the earlier model from the run-cache instead of training again
     update_params(params, {"autoencoder": {"latent_dim": 8}})
