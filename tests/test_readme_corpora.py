@@ -1,5 +1,6 @@
-"""README's command for each corpus, run as written on a fixture tree with the published release's layout,
-speakers, files per speaker and class, and known quirks (tests/published_corpora.py), up to the split."""
+"""The command for each corpus (docs/corpora.md, and README's example), run as written on a fixture tree with the
+published release's layout, speakers, files per speaker and class, and known quirks (tests/published_corpora.py),
+up to the split."""
 import json
 import re
 import shlex
@@ -12,16 +13,24 @@ from tests import published_corpora as published
 from tests.conftest import ROOT, update_params
 
 pytestmark = pytest.mark.e2e
-MARKER = "<!-- corpus commands: tests/test_readme_corpora.py runs each of these -->"
+MARKER = "<!-- run by tests/test_readme_corpora.py::test_the_readme_command_for_each_corpus_imports_and_splits_it -->"
+PAGES = ("docs/corpora.md", "README.md")  # every corpus' command; README's example repeats one of them
 
 
 def readme_commands() -> dict[str, list[str]]:
-    """corpus.source (with " emotion" for emotion classes) -> the README's ``dvc exp run`` command, as arguments."""
-    text = ROOT.joinpath("README.md").read_text()
-    block = text.split(MARKER, 1)[1].split("```bash\n", 1)[1].split("```", 1)[0]
-    commands = [shlex.split(line) for line in block.replace("\\\n", " ").splitlines() if line.startswith("dvc ")]
-    return {re.search(r"corpus\.source=(\w+)", " ".join(args))[1]
-            + (" emotion" if "corpus.classes=emotion" in args else ""): args for args in commands}
+    """corpus.source (with " emotion" for emotion classes) -> the docs' ``dvc exp run`` command, as arguments,
+    from every bash block after MARKER on PAGES; a corpus' command written twice must read the same."""
+    commands = {}
+    for page in PAGES:
+        for block in ROOT.joinpath(page).read_text().split(MARKER)[1:]:
+            block = block.split("```bash\n", 1)[1].split("```", 1)[0]
+            for line in block.replace("\\\n", " ").splitlines():
+                if line.startswith("dvc exp run "):
+                    args = shlex.split(line, comments=True)
+                    key = (re.search(r"corpus\.source=(\w+)", " ".join(args))[1]
+                           + (" emotion" if "corpus.classes=emotion" in args else ""))
+                    assert commands.setdefault(key, args) == args, f"{page}: two commands for {key}"
+    return commands
 
 
 COMMANDS = readme_commands()

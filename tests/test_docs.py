@@ -1,0 +1,291 @@
+"""README.md and docs/*.md: every bash command names the test that runs it (and that test runs it as written), every
+relative link resolves, every -S setting names a param, and README stays a front page."""
+import ast
+import re
+import shlex
+import shutil
+import subprocess
+from functools import cache
+from pathlib import Path
+
+import pytest
+import yaml
+
+ROOT = Path(__file__).resolve().parents[1]
+PAGES = [ROOT / "README.md", *sorted((ROOT / "docs").glob("*.md"))]
+GENERATED = {"docs/results.md", "docs/params.md"}  # rendered by the pipeline, so absent from a fresh checkout
+MARKER = re.compile(r"<!-- run by (tests/\w+\.py)::(\w+) -->")
+MAKE_MARKER = "<!-- run by tests/test_docs.py::test_the_make_commands_run_the_study_and_the_suite -->"
+FENCE = re.compile(r"^\s*```(\S*)\s*$")
+README_LINES = 200
+
+# Commands the docs keep although no test runs them as written yet: command -> the test that should run it.
+AWAITING_A_TEST = {
+    # README.md
+    "dvc exp show": "tests/test_workflow.py::test_exp_run_plots_diff_and_apply",
+    "dvc plots diff HEAD latent4 -o plots_diff": "tests/test_workflow.py::test_exp_run_plots_diff_and_apply",
+    # docs/experiments.md
+    "dvc exp show --drop '.*' --keep 'Experiment|latent_dim|best_val_loss|methods.code/.*\\.aulc$'":
+        "tests/test_workflow.py::test_exp_run_plots_diff_and_apply",
+    "dvc metrics diff": "tests/test_workflow.py::test_exp_run_plots_diff_and_apply",
+    "dvc exp run -n min20000 -S audio.min_signal=20000": "tests/test_workflow.py::test_exp_run_plots_diff_and_apply",
+    "dvc exp run -n original -S autoencoder.bottleneck_activation=softmax -S spectrogram.scale=linear "
+    "-S classify.unit=chunk": "tests/test_workflow.py::test_exp_run_plots_diff_and_apply",
+    "dvc exp run -n glasgow -S '+classify.classifiers.SVM_tuned={search: {kernel: [linear, rbf], C: [1, 10, 100], "
+    "gamma: [scale, auto]}}' -S \"compare.also_compare=['finetune vs scratch', 'cnn_lstm vs finetune', "
+    "'cnn_lstm vs code/SVM', 'cnn_lstm vs handcrafted/SVM_tuned', 'handcrafted/SVM_tuned vs handcrafted/SVM']\"":
+        "tests/test_workflow.py::test_exp_run_plots_diff_and_apply",
+    "dvc exp run -n dtu -S spectrogram.kind=logmel -S spectrogram.scale=standard -S autoencoder.architecture=DTU "
+    "-S autoencoder.loss=mse -S autoencoder.bottleneck=pooled -S autoencoder.filters=32 -S autoencoder.max_epochs=30":
+        "tests/test_workflow.py::test_exp_run_plots_diff_and_apply",
+    # docs/autoencoders.md
+    "dvc exp run --queue -S 'autoencoder.latent_dim=64,128' -S 'autoencoder.learning_rate=0.001,0.005' "
+    "-S 'autoencoder.batch_size=128,256'":
+        "tests/test_workflow.py::test_queued_sweep_and_push_pull_of_outputs_and_run_cache_into_a_fresh_clone",
+    "dvc exp show --drop '.*' --keep 'Experiment|best_val_loss|best_epoch|autoencoder.(latent_dim|learning_rate|"
+    "batch_size)' --sort-by metrics/autoencoder.json:best_val_loss --sort-order asc":
+        "tests/test_workflow.py::test_queued_sweep_and_push_pull_of_outputs_and_run_cache_into_a_fresh_clone",
+    # docs/methods.md
+    **{f"dvc exp run --queue -n replicate{s} -S split.seed={s} -S autoencoder.seed={s} -S finetune.seed={s}":
+       "tests/test_workflow.py::test_exp_run_plots_diff_and_apply" for s in (1, 2, 3)},
+    "python -m fewlabels.replicates replicate1 replicate2 replicate3 -o replicates.json":
+        "tests/test_workflow.py::test_exp_run_plots_diff_and_apply",
+    # docs/scaling.md
+    ".venv/bin/dask scheduler": "tests/test_dask.py::test_dvc_repro_on_a_dask_cluster_gives_the_outputs_of_the_local_run",
+    ".venv/bin/dask worker tcp://10.0.0.5:8786 --nworkers -1 --nthreads 1":
+        "tests/test_dask.py::test_dvc_repro_on_a_dask_cluster_gives_the_outputs_of_the_local_run",
+    "sed -i 's|scheduler: local|scheduler: tcp://10.0.0.5:8786|' params.yaml":
+        "tests/test_dask.py::test_dvc_repro_on_a_dask_cluster_gives_the_outputs_of_the_local_run",
+    "dvc repro": "tests/test_dask.py::test_dvc_repro_on_a_dask_cluster_gives_the_outputs_of_the_local_run",
+    "dvc remote add -d storage /mnt/shared/fewlabels-dvc":
+        "tests/test_workflow.py::test_queued_sweep_and_push_pull_of_outputs_and_run_cache_into_a_fresh_clone",
+}
+
+
+def strip_comment(line: str) -> str:
+    """``line`` without a shell comment: a ``#`` outside quotes at the start or after whitespace, and what follows."""
+    quote, escaped = None, False
+    for i, char in enumerate(line):
+        if escaped:
+            escaped = False
+        elif char == "\\" and quote != "'":
+            escaped = True
+        elif quote:
+            quote = None if char == quote else quote
+        elif char in "'\"":
+            quote = char
+        elif char == "#" and (i == 0 or line[i - 1].isspace()):
+            return line[:i]
+    return line
+
+
+def normalise(text: str) -> str:
+    return " ".join(text.split())
+
+
+def commands(block: list[str]) -> list[str]:
+    """The command lines of a bash block: continuation lines joined, comments and blank lines dropped, whitespace
+    normalised."""
+    joined, found = "", []
+    for line in block:
+        line = strip_comment(line).rstrip()
+        if line.endswith("\\"):
+            joined += line[:-1] + " "
+            continue
+        line, joined = normalise(joined + line), ""
+        if line:
+            found.append(line)
+    assert not joined, f"a continuation line ends the block: {block}"
+    return found
+
+
+def bash_blocks() -> list[tuple[str, int, re.Match | None, list[str]]]:
+    """(page, line number, the marker on the line before the fence or None, the block's lines) of every bash block."""
+    found = []
+    for page in PAGES:
+        lines = page.read_text().splitlines()
+        i = 0
+        while i < len(lines):
+            fence = FENCE.match(lines[i])
+            if not fence:
+                i += 1
+                continue
+            end = next(j for j in range(i + 1, len(lines)) if FENCE.match(lines[j]))
+            if fence[1] == "bash":
+                marker = MARKER.fullmatch(lines[i - 1].strip()) if i else None
+                found.append((str(page.relative_to(ROOT)), i + 1, marker, lines[i + 1:end]))
+            i = end + 1
+    return found
+
+
+BLOCKS = bash_blocks()
+
+
+@cache
+def source_of(path: str) -> str:
+    return (ROOT / path).read_text()
+
+
+@cache
+def argument_lists(path: str) -> list[list[str]]:
+    """Every command the test file spells as constant string arguments: ``project.dvc("exp", "run", ...)`` is
+    ``dvc exp run ...``; ``project.run("python", "-m", ...)`` and ``subprocess.run(["make", ...])`` as they are."""
+    found = []
+    for node in ast.walk(ast.parse(source_of(path))):
+        if not isinstance(node, ast.Call) or not node.args:
+            continue
+        args = node.args
+        if len(args) == 1 and isinstance(args[0], (ast.List, ast.Tuple)):
+            args = args[0].elts
+        if not all(isinstance(arg, ast.Constant) and isinstance(arg.value, str) for arg in args):
+            continue
+        values = [arg.value for arg in args]
+        found.append(values)
+        name = node.func.attr if isinstance(node.func, ast.Attribute) else getattr(node.func, "id", "")
+        if name == "dvc":
+            found.append(["dvc", *values])
+    return found
+
+
+def run_by(command: str, path: str) -> bool:
+    """The test file runs ``command`` as written: its text occurs in the file (whitespace normalised) as a whole
+    quoted string — not as the start of a longer command — or the file spells it as arguments."""
+    if re.search(r"([\"'`])" + re.escape(command) + r"\1", normalise(source_of(path))):
+        return True
+    return shlex.split(command) in argument_lists(path)
+
+
+def test_every_bash_block_names_a_test_that_exists():
+    assert BLOCKS
+    for page, line, marker, _ in BLOCKS:
+        assert marker, f"{page}:{line}: a bash block needs <!-- run by tests/<file>.py::<test> --> on the line before"
+        path, name = marker.groups()
+        assert (ROOT / path).is_file(), f"{page}:{line}: no {path}"
+        functions = {node.name for node in ast.walk(ast.parse(source_of(path))) if isinstance(node, ast.FunctionDef)}
+        assert name in functions, f"{page}:{line}: no test {name} in {path}"
+
+
+def test_every_marker_stands_right_before_a_bash_block():
+    for page in PAGES:
+        lines = page.read_text().splitlines()
+        for i, line in enumerate(lines):
+            if MARKER.search(line):
+                assert i + 1 < len(lines) and FENCE.match(lines[i + 1]) and FENCE.match(lines[i + 1])[1] == "bash", \
+                    f"{page.relative_to(ROOT)}:{i + 1}: a run-by marker must stand on the line before a ```bash block"
+
+
+def test_every_command_is_run_by_the_test_its_block_names():
+    missing = []
+    for page, line, marker, block in BLOCKS:
+        if not marker:
+            continue
+        path, name = marker.groups()
+        if marker[0] in source_of(path):  # the test reads this block from the docs itself
+            continue
+        for command in commands(block):
+            if not run_by(command, path) and command not in AWAITING_A_TEST:
+                missing.append(f"{page}:{line}: {path}::{name} does not run: {command}")
+    assert not missing, "\n".join(missing)
+
+
+def test_commands_awaiting_a_test_are_still_in_the_docs_and_still_without_one():
+    """The list shrinks as tests take the commands over; an entry a test now runs, or the docs dropped, must go."""
+    written = {command: marker.groups()[0] for _, _, marker, block in BLOCKS if marker for command in commands(block)}
+    for command, test in AWAITING_A_TEST.items():
+        assert command in written, f"no longer in the docs, remove it from AWAITING_A_TEST: {command}"
+        assert not run_by(command, test.split("::")[0]), f"{test} runs it now, remove it from AWAITING_A_TEST: {command}"
+
+
+def test_the_make_commands_run_the_study_and_the_suite():
+    """README's two commands: a dry run of each make target ends in the command the end-to-end tests and the suite
+    run (make -n executes nothing)."""
+    if not shutil.which("make"):
+        pytest.skip("make is not installed")
+    readme = (ROOT / "README.md").read_text()
+    block = readme.split(MAKE_MARKER, 1)[1].split("```bash\n", 1)[1].split("```", 1)[0].splitlines()
+    expected = {"make repro": "dvc repro", "make test": "pytest "}  # the study as the end-to-end tests run it; pytest
+    assert commands(block) == list(expected)
+    for command, recipe in expected.items():
+        dry = subprocess.run([*command.split(), "-n"], cwd=ROOT, capture_output=True, text=True)
+        assert dry.returncode == 0, dry.stderr
+        last = dry.stdout.splitlines()[-1]
+        assert last == recipe or recipe.endswith(" ") and last.startswith(recipe), dry.stdout
+
+
+def settings() -> list[tuple[str, str]]:
+    """(page, the value of each -S) of every ``dvc exp run`` in a bash block."""
+    found = []
+    for page, _, _, block in BLOCKS:
+        for command in commands(block):
+            args = shlex.split(command)
+            if args[:3] == ["dvc", "exp", "run"]:
+                found += [(page, value) for flag, value in zip(args, args[1:]) if flag == "-S"]
+    return found
+
+
+def test_every_setting_names_a_param_of_params_yaml():
+    params = yaml.safe_load((ROOT / "params.yaml").read_text())
+    assert settings()
+    for page, setting in settings():
+        key = setting.split("=", 1)[0]
+        *parents, leaf = key.lstrip("+").split(".")
+        section = params
+        for part in parents:
+            assert isinstance(section, dict) and part in section, f"{page}: no param {key} in params.yaml"
+            section = section[part]
+        if key.startswith("+"):  # hydra's "+" adds a key that params.yaml lacks
+            assert isinstance(section, dict) and leaf not in section, f"{page}: {key} adds a key that exists"
+        else:
+            assert isinstance(section, dict) and leaf in section, f"{page}: no param {key} in params.yaml"
+
+
+def slug(heading: str) -> str:
+    """GitHub's anchor for a heading."""
+    text = re.sub(r"[`*_]|<[^>]+>", "", heading).strip().lower()
+    return re.sub(r"\s", "-", re.sub(r"[^\w\s-]", "", text))
+
+
+def anchors(page: Path) -> set[str]:
+    found, seen = set(), {}
+    for line in prose(page):
+        heading = re.match(r"#{1,6}\s+(.*)", line)
+        if heading:
+            base = slug(heading[1])
+            n = seen.get(base, 0)
+            seen[base] = n + 1
+            found.add(base if n == 0 else f"{base}-{n}")
+    return found
+
+
+def prose(page: Path) -> list[str]:
+    """The page's lines outside fenced blocks, inline code removed."""
+    lines, inside = [], False
+    for line in page.read_text().splitlines():
+        if FENCE.match(line):
+            inside = not inside
+        elif not inside:
+            lines.append(re.sub(r"`[^`]*`", "", line) if not line.startswith("#") else line)
+    return lines
+
+
+def test_every_relative_link_points_to_a_file_and_heading_that_exist():
+    broken = []
+    for page in PAGES:
+        for line in prose(page):
+            for target in re.findall(r"\]\(([^)\s]+)\)", line):
+                if re.match(r"[a-z]+:", target):
+                    continue
+                path, _, anchor = target.partition("#")
+                file = (page.parent / path).resolve() if path else page
+                name = str(file.relative_to(ROOT)) if file.is_relative_to(ROOT) else str(file)
+                if not file.exists():
+                    if name not in GENERATED:
+                        broken.append(f"{page.relative_to(ROOT)}: {target} (no {name})")
+                elif anchor and file.suffix == ".md" and anchor not in anchors(file):
+                    broken.append(f"{page.relative_to(ROOT)}: {target} (no heading #{anchor} in {name})")
+    assert not broken, "\n".join(broken)
+
+
+def test_readme_is_a_front_page():
+    lines = (ROOT / "README.md").read_text().splitlines()
+    assert len(lines) <= README_LINES, f"README.md has {len(lines)} lines; move depth to docs/"
