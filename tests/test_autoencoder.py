@@ -10,8 +10,9 @@ from fewlabels.autoencoder.architectures import build_autoencoder
 from fewlabels.autoencoder.families import ARCHITECTURES
 from fewlabels.autoencoder.codes import encode
 from fewlabels.autoencoder.pooling import VARIANCE_FLOOR
-from fewlabels.autoencoder.training import (SpectrogramBatches, TrainingError, constant_prediction_loss, moments,
-                                            speaker_holdout, train_autoencoder)
+from fewlabels.autoencoder.training import constant_prediction_loss, moments, speaker_holdout, train_autoencoder
+from fewlabels.batches import SpectrogramBatches
+from fewlabels.errors import TrainingError
 from fewlabels.features import FeatureError
 from fewlabels.params import load_params
 from tests.conftest import ROOT

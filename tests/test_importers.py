@@ -191,7 +191,7 @@ def test_msp_podcast_unknown_speakers_stand_in_as_their_podcast_and_are_counted(
     assert manifest["speaker"].tolist() == ["7", "7", "podcast_0002", "podcast_0002", "podcast_0003"]
     assert manifest["speaker_is_proxy"].tolist() == [False, False, True, True, True]
     assert imported.report.empty
-    summary = report.summarise(imported.manifest, imported.report, imported.formats)
+    summary = report.corpus_metrics(imported.manifest, imported.report, imported.formats)
     assert summary["proxy_speakers"] == {"utterances": 3, "speakers": 2} and summary["speakers"] == 3
 
 
@@ -199,7 +199,7 @@ def test_msp_podcast_unknown_speakers_skipped_whatever_on_bad_input_or_an_error(
     trees.msp_podcast(tmp_path / "corpus", msp_podcast_unknown_speaker_rows())
     imported = run(params, source="msp_podcast", unknown_speaker="skip")
     assert imported.manifest["utterance"].tolist() == ["MSP-PODCAST_0001_0000", "MSP-PODCAST_0001_0001"]
-    summary = report.summarise(imported.manifest, imported.report, imported.formats)
+    summary = report.corpus_metrics(imported.manifest, imported.report, imported.formats)
     assert summary["skipped"] == {"unknown_speaker": 3} and summary["proxy_speakers"] == {"utterances": 0, "speakers": 0}
     with pytest.raises(CorpusError, match=r"MSP-PODCAST_0002_0001.wav: .*speaker id 'Unknown' names no speaker; "
                                           r"corpus.unknown_speaker: podcast .*\(unknown_speaker; 3 problem"):
@@ -273,7 +273,7 @@ def test_tess_quirks_of_the_published_copy(params, tmp_path):
         "YAF_sad/YAF_back_sad.wav"]
     assert converted[str(tmp_path / "corpus/OAF_neutral/OA_bite_neutral.wav")] == (
         "file name says speaker 'OA', folder 'OAF_neutral' says OAF: took the folder's")
-    summary = report.summarise(imported.manifest, imported.report, imported.formats)
+    summary = report.corpus_metrics(imported.manifest, imported.report, imported.formats)
     assert summary["converted"] == 4 and summary["skipped"] == {}
     assert len(run(params, source="tess", on_odd_format="skip").manifest) == 26
 
@@ -433,7 +433,7 @@ def test_emotion_classes_are_the_kept_emotions_and_the_others_are_excluded_and_c
     assert (excluded["kind"] == "excluded_label").all() and skipped(imported) == {}
     by_valence = run(params, source=source)  # nothing is lost: every entry is kept or excluded, and counted
     assert len(manifest) + len(excluded) == len(by_valence.manifest) + (by_valence.report["action"] == "excluded").sum()
-    summary = report.summarise(imported.manifest, imported.report, imported.formats)  # metrics/corpus.json
+    summary = report.corpus_metrics(imported.manifest, imported.report, imported.formats)  # metrics/corpus.json
     assert summary["excluded"] == excluded["source_label"].value_counts().to_dict()
     assert set(summary["per_class"]) == set(keep)
 

@@ -7,7 +7,7 @@ import pytest
 from fewlabels.params import ParamsError, load_params
 from fewlabels.stages import classify as classify_stage
 from fewlabels.stages import corpus as corpus_stage
-from fewlabels.stages import run
+from fewlabels.errors import run
 from tests.conftest import ROOT, update_params
 
 

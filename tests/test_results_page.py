@@ -10,7 +10,8 @@ import pytest
 from fewlabels.compare.report import (ANSWER_END, ANSWER_START, Inputs, Provenance, answer, answer_block, page,
                                       parse_provenance, readme_block, with_answer)
 from fewlabels.errors import FewlabelsError
-from fewlabels.stages.results import PAGE, read_inputs
+from fewlabels.paths import RESULTS_PAGE as PAGE
+from fewlabels.stages.results import read_inputs
 from tests.conftest import ROOT
 
 PROVENANCE = Provenance("abc1234 + uncommitted changes", "Some CPU @ 2.00GHz, 4 cores")

@@ -10,7 +10,7 @@ from fewlabels.methods.classical import classify
 from fewlabels.methods.classifiers import check_classifiers, make_classifier
 from fewlabels.methods.params import check_entry
 from fewlabels.methods.search import FALLBACK, speaker_folds, tuned
-from fewlabels.stages.compare import adaptations
+from fewlabels.compare.results import adaptations
 from tests.test_methods import toy_features
 
 

@@ -7,7 +7,8 @@ import pandas as pd
 import pytest
 import soundfile
 
-from fewlabels.autoencoder.training import SpectrogramBatches, train_autoencoder
+from fewlabels.autoencoder.training import train_autoencoder
+from fewlabels.batches import SpectrogramBatches
 from fewlabels.features.extract import class_names, extract, extract_to_shards
 from fewlabels.io import read_pickle
 from fewlabels.params import load_params

@@ -5,7 +5,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from fewlabels.split import SPLITS, SplitError, check_split, exclude_classes, speaker_split, summarise
+from fewlabels.split import SPLITS, SplitError, check_split, exclude_classes, speaker_split, split_metrics
 
 CLASSES = ("negative", "neutral", "positive")
 
@@ -72,7 +72,7 @@ def test_balanced_speakers_fill_every_quota_exactly():
     assert splits["labelled"]["speaker"].nunique() == 3 and splits["test"]["speaker"].nunique() == 5
     assert len(splits["unlabelled"]) == 60 * 21 - 3 * 21 - 5 * 21
     assert len(unused) == 3 * 1 + 3 * 5  # surplus of the last speakers taken by labelled and test
-    summary = summarise(splits, unused)
+    summary = split_metrics(splits, unused)
     assert summary["labelled"]["per_class"] == dict.fromkeys(CLASSES, 20)
     assert summary["unused"]["utterances"] == len(unused)
 
@@ -94,7 +94,7 @@ def test_a_class_only_one_speaker_has_cannot_reach_labelled_and_test_and_can_be_
     kept, excluded = exclude_classes(manifest, ["positive"])
     splits, unused = speaker_split(kept, {"labelled": 5, "test": 5, "unlabelled": None}, seed=0)
     assert set(splits["labelled"]["label"]) == set(splits["test"]["label"]) == {"negative", "neutral"}
-    summary = summarise(splits, unused, excluded, {"labelled": 5, "test": 5, "unlabelled": None})
+    summary = split_metrics(splits, unused, excluded, {"labelled": 5, "test": 5, "unlabelled": None})
     assert summary["excluded_classes"] == {"positive": 5} and summary["shortfall"] == {}
     total = sum(summary[name]["utterances"] for name in (*SPLITS, "unused")) + len(excluded)
     assert total == len(manifest)  # nothing lost
@@ -140,7 +140,7 @@ def test_two_speakers_and_clips_from_elsewhere_make_three_splits():
     splits, unused = speaker_split(manifest, {"labelled": 5, "test": 5, "unlabelled": None}, seed=0)
     assert splits["labelled"]["speaker"].nunique() == 1 and splits["test"]["speaker"].nunique() == 1
     assert splits["unlabelled"]["utterance"].tolist() == [f"unlabelled/{i}" for i in range(4)]
-    assert summarise(splits, unused)["unlabelled"]["unlabelled_clips"] == 4
+    assert split_metrics(splits, unused)["unlabelled"]["unlabelled_clips"] == 4
 
 
 def test_official_partitions_decide_where_a_speaker_may_go():

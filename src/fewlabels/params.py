@@ -11,7 +11,6 @@ scikit-learn nor TensorFlow.
 """
 import re
 from pathlib import Path
-from typing import Annotated
 
 import yaml
 from pydantic import TypeAdapter, ValidationError, model_validator
@@ -27,7 +26,7 @@ from fewlabels.errors import FewlabelsError
 from fewlabels.features.params import (AudioParams, HandcraftedParams, SpectrogramParams, check_handcrafted_windows,
                                        chunk_spectrogram_shape, ways_to_grow)
 from fewlabels.methods.params import ClassifyParams, DrawTrainingParams, EndToEndParams, FinetuneParams
-from fewlabels.schema import SECTION, did_you_mean, doc
+from fewlabels.schema import SECTION, did_you_mean
 from fewlabels.split import SplitParams
 
 
@@ -52,20 +51,20 @@ _Loader.add_implicit_resolver(
 
 @dataclass(config=SECTION)
 class Params:
-    """Every section of params.yaml."""
+    """Every section of params.yaml (each section's model says what it configures)."""
 
-    corpus: Annotated[CorpusParams, doc("the corpus and its labels")]
-    split: Annotated[SplitParams, doc("labelled, test and unlabelled speakers")]
-    audio: Annotated[AudioParams, doc("sample rate and chunks")]
-    spectrogram: Annotated[SpectrogramParams, doc("the spectrogram of each chunk")]
-    handcrafted: Annotated[HandcraftedParams, doc("pyAudioAnalysis features")]
-    autoencoder: Annotated[AutoencoderParams, doc("the autoencoder")]
-    draws: Annotated[DrawsParams, doc("the labelled subsets")]
-    classify: Annotated[ClassifyParams, doc("classifiers on features")]
-    finetune: Annotated[FinetuneParams, doc("pretrained encoder + head, and scratch")]
-    end_to_end: Annotated[EndToEndParams, doc("the CNN-LSTM")]
-    compare: Annotated[CompareParams, doc("statistics")]
-    compute: Annotated[ComputeParams, doc("where per-clip work runs")]
+    corpus: CorpusParams
+    split: SplitParams
+    audio: AudioParams
+    spectrogram: SpectrogramParams
+    handcrafted: HandcraftedParams
+    autoencoder: AutoencoderParams
+    draws: DrawsParams
+    classify: ClassifyParams
+    finetune: FinetuneParams
+    end_to_end: EndToEndParams
+    compare: CompareParams
+    compute: ComputeParams
 
     @model_validator(mode="after")
     def _consistent(self):
@@ -155,7 +154,7 @@ def _fields_at(loc: tuple) -> list[str]:
 
 def section_type(annotation):
     """The model class of a field's annotation (``Annotated[Model, ...]`` -> ``Model``)."""
-    return getattr(annotation, "__origin__", annotation) if hasattr(annotation, "__metadata__") else annotation
+    return annotation.__origin__ if hasattr(annotation, "__metadata__") else annotation
 
 
 def problem_sentence(problem: dict) -> str:

@@ -25,12 +25,12 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from fewlabels.compare.results import axis_results, summarise
-from fewlabels.errors import FewlabelsError
+from fewlabels import paths
+from fewlabels.compare.results import compare_tables
+from fewlabels.compare.statistics import decide
+from fewlabels.errors import FewlabelsError, run
 from fewlabels.params import load_params
-from fewlabels.stages import run
 
-PREDICTIONS = "data/predictions"
 SEEDS = ("split.seed", "autoencoder.seed", "draws.seed", "classify.seed", "finetune.seed", "end_to_end.seed")
 
 
@@ -58,13 +58,13 @@ def read_tables(revision: str) -> pd.DataFrame:
     fs = dvc.api.DVCFileSystem(".", rev=revision)
     try:
         frames = []
-        for path in sorted(fs.glob(f"{PREDICTIONS}/*.parquet")):
+        for path in sorted(fs.glob(f"{paths.PREDICTIONS}/*.parquet")):
             with fs.open(path, mode="rb") as f:
                 frames.append(pd.read_parquet(io.BytesIO(f.read())))
     finally:
         fs.close()  # releases git's pack files now, not noisily at interpreter exit
     if not frames:
-        raise FewlabelsError(f"replicates: {revision} has no prediction tables under {PREDICTIONS}/")
+        raise FewlabelsError(f"replicates: {revision} has no prediction tables under {paths.PREDICTIONS}/")
     return pd.concat(frames, ignore_index=True)
 
 
@@ -86,7 +86,7 @@ def pool(per_replicate: dict[str, dict], confidence: float) -> dict:
             "mean": round(mean, 5), "between_replicate_sd": round(spread, 5),
             "mean_within_replicate_half_width": round(float(np.mean(half_widths)), 5),
             "ci_low": round(mean - half, 5), "ci_high": round(mean + half, 5),
-            "decision": "better" if mean - half > 0 else "worse" if mean + half < 0 else "no evidence"}
+            "decision": str(decide(mean - half, mean + half))}
     return pooled
 
 
@@ -107,11 +107,7 @@ def main(argv: list[str] | None = None) -> None:
                              "with other seeds, e.g. dvc exp run --queue -S split.seed=1 -S autoencoder.seed=1")
     per_replicate = {}
     for revision, found in revisions.items():
-        table = read_tables(found["rev"])
-        classes = [c for c in table.columns if c.startswith("p_")]
-        results = axis_results(table, len(classes), params.bootstrap, params.seed)
-        per_replicate[revision] = summarise(results, params.confidence, params.low_budgets, params.reference,
-                                            params.also_compare)
+        per_replicate[revision] = compare_tables(read_tables(found["rev"]), params)[1]
     pooled = pool(per_replicate, params.confidence)
     report = {"unit_of_replication": "replicate (split, autoencoder and network seeds)", "seeds": revisions,
               "confidence": params.confidence, "comparisons": pooled}

@@ -259,7 +259,7 @@ def check_split(splits: dict[str, pd.DataFrame]) -> None:
                 "to fill labelled and test from different speakers; lower the split sizes or add speakers")
 
 
-def summarise(splits: dict[str, pd.DataFrame], unused: pd.DataFrame, excluded: pd.DataFrame | None = None,
+def split_metrics(splits: dict[str, pd.DataFrame], unused: pd.DataFrame, excluded: pd.DataFrame | None = None,
               targets: dict[str, int | None] | None = None) -> dict:
     """For ``metrics/split.json``: utterances (in all and per class), speakers and hours of audio per split;
     with ``targets``, the utterances each split's class quota falls short by (``shortfall``, only those

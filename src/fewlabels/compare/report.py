@@ -197,7 +197,7 @@ def interval_note(f1: dict, params: dict | None = None) -> str:
 
 def low_budget_span(f1: dict, axis: str, low_budgets: int | None) -> str:
     """The budgets a low-budget AULC covers on ``axis``: the ``compare.low_budgets`` smallest of the feature
-    comparisons' grid, at least 2 (as :func:`fewlabels.compare.results.summarise` takes them)."""
+    comparisons' grid, at least 2 (as :func:`fewlabels.compare.results.comparison_metrics` takes them)."""
     grid = sorted({row["budget"] for entry in comparisons(f1, True).values() for row in per_budget(entry, axis)})
     if not grid or low_budgets is None:
         return ""

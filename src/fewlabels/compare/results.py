@@ -13,6 +13,7 @@ import numpy as np
 import pandas as pd
 
 from fewlabels.compare.confusion import confusion_counts
+from fewlabels.compare.params import CompareParams
 from fewlabels.compare.statistics import aulc, bootstrap_f1, crossover, holm, paired_comparison, point_f1
 from fewlabels.errors import FewlabelsError
 
@@ -105,7 +106,7 @@ def comparison_pairs(results: list[AxisResult], default_reference: str, also: li
     return pairs
 
 
-def summarise(results: list[AxisResult], confidence: float, low_budgets: int, default_reference: str,
+def comparison_metrics(results: list[AxisResult], confidence: float, low_budgets: int, default_reference: str,
               also: list[str] = ()) -> dict:
     """``metrics/f1.json``: per method the AULC (and its interval) on each axis, the low-budget AULC and F1 with
     all labels; per comparison the AULC differences, per-budget differences, decisions and crossovers.
@@ -159,6 +160,28 @@ def summarise(results: list[AxisResult], confidence: float, low_budgets: int, de
         headline_entry = dict(entry.pop("aulc", None) or entry["aulc_per_class"])
         entry.update({"aulc_difference": headline_entry.pop("difference"), **headline_entry})
     return {"methods": methods, "comparisons": comparisons}
+
+
+def compare_tables(table: pd.DataFrame, params: CompareParams) -> tuple[list[AxisResult], dict]:
+    """The bootstrap results of the prediction ``table`` (every method's rows) per axis, and their
+    :func:`comparison_metrics` under the ``compare`` params."""
+    n_classes = sum(column.startswith("p_") for column in table.columns)
+    results = axis_results(table, n_classes, params.bootstrap, params.seed)
+    return results, comparison_metrics(results, params.confidence, params.low_budgets, params.reference,
+                                       params.also_compare)
+
+
+def adaptations(table: pd.DataFrame) -> dict[str, dict[str, str]]:
+    """Per method, the params adapted to small draws or chosen by a search, per budget: "count 1" ->
+    "n_neighbors=3 in 5 of 5 draws", "fraction 1" -> "C=1.0 in 3 of 5 draws; C=10.0 in 2 of 5 draws"."""
+    draws = table.drop_duplicates(["method", "axis", "budget", "repeat"])
+    totals = draws.groupby(["method", "axis", "budget"]).size()
+    found = draws[draws["adapted"].fillna("") != ""] if "adapted" in draws else draws.iloc[:0]
+    return {method: {f"{axis} {budget:g}": "; ".join(
+                         f"{change} in {count} of {totals[(method, axis, budget)]} draws"
+                         for change, count in group["adapted"].value_counts(sort=False).sort_index().items())
+                     for (axis, budget), group in rows.groupby(["axis", "budget"])}
+            for method, rows in found.groupby("method")}
 
 
 def _comparison(found, index=()) -> dict:

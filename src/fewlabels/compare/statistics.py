@@ -153,8 +153,15 @@ def paired_comparison(resampled: np.ndarray, reference_resampled: np.ndarray, po
         difference=difference, ci_low=low, ci_high=high,
         p_value=np.minimum(1.0, 2 * tail / (len(d) + 1)),
         effect_size=np.divide(difference, 1 - reference_point, out=np.full(point.shape, np.nan), where=~perfect),
-        decision=np.where(low > 0, DECISIONS[0], np.where(high < 0, DECISIONS[2], DECISIONS[1])),
+        decision=decide(low, high),
     )
+
+
+def decide(low, high) -> np.ndarray:
+    """The decision of intervals ``[low, high]`` (any shape) of a difference: "better" above 0, "worse" below,
+    else "no evidence"."""
+    low, high = np.asarray(low), np.asarray(high)
+    return np.where(low > 0, DECISIONS[0], np.where(high < 0, DECISIONS[2], DECISIONS[1]))
 
 
 def holm(p_values: np.ndarray) -> np.ndarray:

@@ -14,14 +14,14 @@ from pathlib import Path
 
 import pandas as pd
 
+from fewlabels import paths
 from fewlabels.audio import AudioError
 from fewlabels.corpus.importers import IMPORTERS
 from fewlabels.corpus.labels import map_labels
 from fewlabels.corpus.layout import PROBLEM_COLUMNS, Catalogue, CatalogueBuilder, CorpusError, audio_files
-from fewlabels.manifest import COLUMNS, probe_files
 from fewlabels.corpus.params import CorpusParams
+from fewlabels.manifest import COLUMNS, probe_files
 
-SYNTHETIC_PATH = Path("data/raw/synthetic")
 REPORT_COLUMNS = ["path", "kind", "action", "source_label", "reason"]
 UNLABELLED_PREFIX = "unlabelled/"
 
@@ -113,8 +113,8 @@ def odd_formats(rows: pd.DataFrame) -> tuple[pd.Series, pd.DataFrame, dict[str, 
 
 def check_paths(source: str, root: Path, extra_root: Path) -> None:
     """Clear errors for a corpus or unlabelled folder that is missing, or folders that overlap."""
-    if source == "synthetic" and root != SYNTHETIC_PATH:
-        raise CorpusError(f"corpus.source synthetic reads what the synthesise stage writes: set corpus.path: {SYNTHETIC_PATH}")
+    if source == "synthetic" and root != paths.SYNTHETIC_CORPUS:
+        raise CorpusError(f"corpus.source synthetic reads what the synthesise stage writes: set corpus.path: {paths.SYNTHETIC_CORPUS}")
     for key, folder in (("corpus.path", root), ("corpus.unlabelled_path", extra_root)):
         if not folder.is_dir():
             raise CorpusError(f"{key} {folder} is not a folder")

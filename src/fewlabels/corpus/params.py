@@ -99,11 +99,16 @@ class CorpusParams:
                                  f"[lowest, negative|neutral, neutral|positive, highest], got {edges}")
         return table
 
+    @field_validator("emotions", "keep_emotions")
+    @classmethod
+    def _known(cls, names):
+        for emotion in names:
+            known_emotion(emotion)
+        return names
+
     @field_validator("emotions")
     @classmethod
     def _every_emotion(cls, table):
-        for emotion in table:
-            known_emotion(emotion)
         missing = [emotion for emotion in EMOTIONS if emotion not in table]
         if missing:
             raise ValueError(f"no entry for {', '.join(missing)}: map each to a class, or to null to leave it out")
@@ -111,9 +116,7 @@ class CorpusParams:
 
     @field_validator("keep_emotions")
     @classmethod
-    def _known_emotions(cls, kept):
-        for emotion in kept:
-            known_emotion(emotion)
+    def _each_once(cls, kept):
         twice = sorted({emotion for emotion in kept if kept.count(emotion) > 1})
         if twice:
             raise ValueError(f"lists an emotion twice: {', '.join(twice)}; keep each once")

@@ -9,7 +9,7 @@ import pandas as pd  # noqa: E402
 SHORT_S = 3.75  # the original study's min_signal: 30,000 samples at 8 kHz
 
 
-def describe(manifest: pd.DataFrame) -> dict:
+def counts_and_durations(manifest: pd.DataFrame) -> dict:
     """Utterances, speakers, hours and duration quantiles (s), in all and per class."""
     def stats(rows: pd.DataFrame) -> dict:
         durations = rows["duration_s"]
@@ -23,8 +23,8 @@ def describe(manifest: pd.DataFrame) -> dict:
     return {**stats(manifest), "per_class": {str(label): stats(rows) for label, rows in manifest.groupby("label")}}
 
 
-def summarise(manifest: pd.DataFrame, left_out: pd.DataFrame, formats: dict[str, int]) -> dict:
-    """For ``metrics/corpus.json``: :func:`describe` of the labelled utterances, those whose speaker id is a
+def corpus_metrics(manifest: pd.DataFrame, left_out: pd.DataFrame, formats: dict[str, int]) -> dict:
+    """For ``metrics/corpus.json``: :func:`counts_and_durations` of the labelled utterances, those whose speaker id is a
     proxy, the unlabelled clips, file formats, and the files of the import report counted by what happened
     to them and why."""
     labelled, extra = manifest[manifest["label"].notna()], manifest[manifest["label"].isna()]
@@ -32,7 +32,7 @@ def summarise(manifest: pd.DataFrame, left_out: pd.DataFrame, formats: dict[str,
     by_action = {action: rows for action, rows in left_out.groupby("action")}
     none = left_out.iloc[:0]
     return {
-        **describe(labelled),
+        **counts_and_durations(labelled),
         "proxy_speakers": {"utterances": int(len(proxies)), "speakers": int(proxies["speaker"].nunique())},
         "unlabelled_clips": {"clips": int(len(extra)), "hours": round(float(extra["duration_s"].sum()) / 3600, 3)},
         "formats": formats,

@@ -20,7 +20,7 @@ N_MFCC = 13
 A0_HZ = 27.5  # chroma note 0
 
 
-def _read_only(table: np.ndarray) -> np.ndarray:
+def read_only(table: np.ndarray) -> np.ndarray:
     table.flags.writeable = False
     return table
 
@@ -144,7 +144,7 @@ def block_matrix(length: int) -> np.ndarray:
     table = np.zeros((length, N_BLOCKS + 1))
     table[np.arange(block_length * N_BLOCKS), np.repeat(np.arange(N_BLOCKS), block_length)] = 1.0
     table[:, N_BLOCKS] = 1.0
-    return _read_only(table)
+    return read_only(table)
 
 
 def block_sums(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -181,7 +181,7 @@ def frequency_powers(sample_rate: int, num_fft: int) -> np.ndarray:
     """Bin frequencies as pyAudioAnalysis' centroid takes them, (k + 1) * sample_rate / (2 num_fft) Hz, and
     their squares; read-only (num_fft, 2)."""
     bin_hz = np.arange(1, num_fft + 1) * (sample_rate / (2.0 * num_fft))
-    return _read_only(np.column_stack([bin_hz, bin_hz**2]))
+    return read_only(np.column_stack([bin_hz, bin_hz**2]))
 
 
 def spectral_centroid_spread(magnitudes: np.ndarray, totals: np.ndarray,
@@ -241,7 +241,7 @@ def mfcc_filter_bank(sample_rate: int, num_fft: int) -> np.ndarray:
     heights = 2.0 / (high - low)
     rising = heights / (centre - low) * (bin_hz - low)
     falling = heights / (high - centre) * (high - bin_hz)
-    return _read_only(np.where((low_bin < bins) & (bins <= centre_bin), rising,
+    return read_only(np.where((low_bin < bins) & (bins <= centre_bin), rising,
                                np.where((centre_bin < bins) & (bins <= high_bin), falling, 0.0)))
 
 
@@ -249,7 +249,7 @@ def mfcc_filter_bank(sample_rate: int, num_fft: int) -> np.ndarray:
 def mfcc_dct() -> np.ndarray:
     """The first 13 basis vectors of the orthonormal DCT-II of 40 values, as columns; read-only (40, 13)."""
     table = dct(np.eye(40), type=2, norm="ortho", axis=0)[:N_MFCC].T
-    return _read_only(np.ascontiguousarray(table))
+    return read_only(np.ascontiguousarray(table))
 
 
 def mfcc(magnitudes: np.ndarray, sample_rate: int) -> np.ndarray:
@@ -279,7 +279,7 @@ def chroma_matrix(sample_rate: int, num_fft: int) -> np.ndarray:
     positions = np.flatnonzero(written)
     weights = np.zeros((num_fft, 12))
     np.add.at(weights, (source_bin[positions], positions % 12), 1.0 / bins_sharing_note[notes[positions]])
-    return _read_only(weights)
+    return read_only(weights)
 
 
 def chroma(power: np.ndarray, totals: np.ndarray, sample_rate: int) -> tuple[np.ndarray, np.ndarray]:
@@ -323,7 +323,7 @@ def mid_term_windows(n_frames: int, window_ratio: int, step_ratio: int) -> tuple
     each is inside (n_mid, window_ratio, 1), and how many are (n_mid, 1); read-only."""
     frames = np.arange(0, n_frames, step_ratio)[:, None] + np.arange(window_ratio)
     inside = (frames < n_frames)[..., None]
-    return tuple(_read_only(table) for table in (np.minimum(frames, n_frames - 1), inside, inside.sum(axis=1)))
+    return tuple(read_only(table) for table in (np.minimum(frames, n_frames - 1), inside, inside.sum(axis=1)))
 
 
 def mid_term_statistics(short: np.ndarray, window_ratio: int, step_ratio: int) -> np.ndarray:

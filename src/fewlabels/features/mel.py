@@ -29,18 +29,13 @@ def mel_spectrogram_shape(chunk: int, window: int, hop: int, bands: int) -> tupl
     return 1 + (chunk - window) // hop, bands
 
 
-def _read_only(table: np.ndarray) -> np.ndarray:
-    table.flags.writeable = False
-    return table
-
-
 @lru_cache
 def hann_window(window: int) -> np.ndarray:
     """The periodic Hann window of ``window`` samples (librosa's and ``tf.signal.hann_window``'s default);
     read-only float64 (window,)."""
     from scipy.signal import get_window  # here only: scipy.signal takes about 0.5 s to import
 
-    return _read_only(get_window("hann", window, fftbins=True))
+    return fast.read_only(get_window("hann", window, fftbins=True))
 
 
 def full_scale_power(window: int) -> float:
@@ -94,7 +89,7 @@ def _filterbank(sample_rate: int, window: int, bands: int, fmin: float, fmax: fl
     matrix = tf.signal.linear_to_mel_weight_matrix(num_mel_bins=bands, num_spectrogram_bins=window // 2 + 1,
                                                    sample_rate=sample_rate, lower_edge_hertz=fmin,
                                                    upper_edge_hertz=fmax, dtype=tf.float64)
-    return _read_only(np.array(matrix.numpy()))
+    return fast.read_only(np.array(matrix.numpy()))
 
 
 def mel_power(chunk: np.ndarray, filterbank: np.ndarray, window: int, hop: int) -> np.ndarray:

@@ -15,8 +15,19 @@ class AudioParams:
 
     sample_rate: Annotated[Int, Field(ge=1000, le=192000), doc("Hz; every utterance is resampled to it")]
     min_signal: Annotated[Count, doc("chunk length in samples; shorter utterances are dropped or padded")]
-    short_signals: Annotated[Literal["drop", "pad"], doc("an utterance shorter than min_signal: drop it or zero-pad "
-                                                         "it to one chunk")]
+    short_signals: Annotated[Literal["drop", "pad"], doc("an utterance shorter than min_signal: dropped or zero-padded")]
+
+
+@dataclass(config=SECTION)
+class HandcraftedParams:
+    """pyAudioAnalysis' 136 mid-term features of each chunk."""
+
+    mid_window_s: Annotated[Positive, doc("mid-term window, seconds")]
+    mid_step_s: Annotated[Positive, doc("mid-term step, seconds")]
+    short_window_s: Annotated[Positive, doc("short-term window, seconds")]
+    short_step_s: Annotated[Positive, doc("short-term step, seconds")]
+    backend: Annotated[Literal["fast", "pyaudioanalysis"], doc("vectorised NumPy or pyAudioAnalysis itself, the same "
+                                                               "numbers")]
 
 
 @dataclass(config=SECTION)
@@ -53,18 +64,6 @@ class SpectrogramParams:
     mel: Annotated[MelParams, doc("the log-mel front end (kind logmel only)")]
     shard_size: Annotated[Count, doc("chunks per pickle shard of the unlabelled spectrograms (memory holds about "
                                      "two)")]
-
-
-@dataclass(config=SECTION)
-class HandcraftedParams:
-    """pyAudioAnalysis' 136 mid-term features of each chunk."""
-
-    mid_window_s: Annotated[Positive, doc("mid-term window, seconds")]
-    mid_step_s: Annotated[Positive, doc("mid-term step, seconds")]
-    short_window_s: Annotated[Positive, doc("short-term window, seconds")]
-    short_step_s: Annotated[Positive, doc("short-term step, seconds")]
-    backend: Annotated[Literal["fast", "pyaudioanalysis"], doc("vectorised NumPy or pyAudioAnalysis itself, the same "
-                                                               "numbers")]
 
 
 def chunk_spectrogram_shape(audio: AudioParams, spectrogram: SpectrogramParams) -> tuple[int, int]:

@@ -10,8 +10,7 @@ from tqdm import tqdm
 
 from fewlabels.methods.classifiers import adapt_to_draw, make_classifier
 from fewlabels.methods.params import split_search
-from fewlabels.methods.scoring import (chunk_probabilities, draw_rng, predict, prediction_columns, unit_probabilities,
-                                      unit_table)
+from fewlabels.methods.scoring import chunk_probabilities, draw_rng, prediction_rows, unit_table
 from fewlabels.methods.search import tuned
 
 FAMILIES = ("handcrafted", "code")
@@ -60,12 +59,10 @@ def _job(name: str, kwargs: dict[str, Any], axis: str, budget: float, repeat: in
     frames = []
     for family in FAMILIES:
         model, chosen = _fit(name, kwargs, train.X[family][rows], train.y[rows], train.speaker[rows], folds, seed)
-        _, probabilities = unit_probabilities(chunk_probabilities(model, test.X[family], len(classes)),
-                                              list(test.utterance), test.chunk, unit)
         changes = " ".join([*(f"{key}={value}" for key, value in sorted(adapted.items())), *([chosen] if chosen else [])])
-        frames.append(units.assign(
-            method=f"{family}/{name}", axis=axis, budget=budget, repeat=repeat, y_pred=predict(probabilities, ties),
-            **{f"p_{c}": probabilities[:, i].astype(np.float32) for i, c in enumerate(classes)}, adapted=changes))
+        frames.append(prediction_rows(units, chunk_probabilities(model, test.X[family], len(classes)), test.utterance,
+                                      test.chunk, unit, classes, ties, method=f"{family}/{name}", axis=axis,
+                                      budget=budget, repeat=repeat, adapted=changes))
     return pd.concat(frames, ignore_index=True)
 
 
@@ -81,5 +78,4 @@ def classify(train: Features, test: Features, draws: pd.DataFrame, classifiers: 
                           folds)
             for name, kwargs in classifiers.items() for (axis, budget, repeat), drawn in subsets]
     results = Parallel(n_jobs=n_jobs, return_as="generator")(jobs)
-    table = pd.concat(list(tqdm(results, total=len(jobs), desc="classify", unit="draw")), ignore_index=True)
-    return table[prediction_columns(classes)]
+    return pd.concat(list(tqdm(results, total=len(jobs), desc="classify", unit="draw")), ignore_index=True)

@@ -9,20 +9,20 @@ import pandas as pd
 from dvclive import Live
 from tqdm import tqdm
 
+from fewlabels import paths
 from fewlabels.compare.draws import missing_budgets
 from fewlabels.errors import FewlabelsError
 from fewlabels.io import atomic_path, read_pickle, write_json
+from fewlabels.methods.params import DrawTrainingParams
 from fewlabels.methods.scoring import unit_table
 from fewlabels.methods.training import Draw, Run, Spectrograms, draw_rows, train_and_predict
-from fewlabels.methods.params import DrawTrainingParams
 
 
-def read_inputs(spectrograms: Path = Path("data/spectrograms"),
-                draws: Path = Path("data/draws.csv")) -> tuple[Spectrograms, Spectrograms, list[str], pd.DataFrame]:
+def read_inputs() -> tuple[Spectrograms, Spectrograms, list[str], pd.DataFrame]:
     """The labelled and test chunks, the class names and every draw (axis, budget, repeat, utterance)."""
-    labelled = read_pickle(spectrograms / "labelled.pkl")
-    return (Spectrograms.from_pickle(labelled), Spectrograms.from_pickle(read_pickle(spectrograms / "test.pkl")),
-            list(labelled["classes"]), pd.read_csv(draws, dtype={"utterance": str}))
+    labelled = read_pickle(paths.spectrograms("labelled"))
+    return (Spectrograms.from_pickle(labelled), Spectrograms.from_pickle(read_pickle(paths.spectrograms("test"))),
+            list(labelled["classes"]), pd.read_csv(paths.DRAWS, dtype={"utterance": str}))
 
 
 def selected_draws(draws: pd.DataFrame, params: DrawTrainingParams, stage: str) -> pd.DataFrame:

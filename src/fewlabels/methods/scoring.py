@@ -53,6 +53,18 @@ def predict(probabilities: np.ndarray, rng: np.random.Generator) -> np.ndarray:
     return np.where(tied, rng.random(probabilities.shape), -1.0).argmax(axis=1)
 
 
+def prediction_rows(units: pd.DataFrame, chunk_p: np.ndarray, utterances: np.ndarray, chunks: np.ndarray, unit: str,
+                    classes: list[str], ties: np.random.Generator, **columns) -> pd.DataFrame:
+    """One method's rows of the common prediction table on one draw: the test ``units`` (utterance, speaker,
+    y_true in prediction order) with the unit probabilities of the chunk probabilities ``chunk_p`` (n_chunks,
+    n_classes; chunks named by ``utterances`` and ``chunks``), the predicted class (ties at random from ``ties``)
+    and ``columns``: method, axis, budget, repeat, adapted."""
+    _, probabilities = unit_probabilities(chunk_p, list(utterances), chunks, unit)
+    table = units.assign(**columns, y_pred=predict(probabilities, ties),
+                         **{f"p_{c}": probabilities[:, i].astype(np.float32) for i, c in enumerate(classes)})
+    return table[prediction_columns(classes)]
+
+
 def draw_rng(seed: int, method: str, axis: str, budget: float, repeat: int) -> np.random.Generator:
     """The random generator of one method on one draw: from the seed, the method's name (not its position),
     the budget's value and the repeat."""

@@ -11,16 +11,12 @@ import numpy as np
 import pandas as pd
 import tensorflow as tf
 
-from fewlabels.autoencoder.training import SpectrogramBatches
-from fewlabels.errors import FewlabelsError
-from fewlabels.methods.scoring import draw_rng, predict, prediction_columns, unit_probabilities
+from fewlabels.batches import SpectrogramBatches
+from fewlabels.errors import TrainingError
 from fewlabels.methods.params import DrawTrainingParams
+from fewlabels.methods.scoring import draw_rng, prediction_rows
 
 PREDICT_BATCH = 256
-
-
-class TrainingError(FewlabelsError):
-    """A network's training diverged."""
 
 
 @dataclass(frozen=True)
@@ -145,16 +141,14 @@ def train_and_predict(build: Callable[[], keras.Model], method: str, train: Spec
         raise TrainingError(f"{method} at {draw.axis} {draw.budget:g}, repeat {draw.repeat}: the loss became NaN or "
                             f"infinite; lower {stage}.learning_rate (now {params.learning_rate:g})")
     chunk_p = model.predict(test.X[..., np.newaxis], batch_size=PREDICT_BATCH, verbose=0)
-    _, probabilities = unit_probabilities(chunk_p, list(test.utterance), test.chunk, unit)
-    ties = draw_rng(params.seed, method, draw.axis, draw.budget, draw.repeat)
-    table = units.assign(
-        method=method, axis=draw.axis, budget=draw.budget, repeat=draw.repeat, y_pred=predict(probabilities, ties),
-        **{f"p_{c}": probabilities[:, i].astype(np.float32) for i, c in enumerate(classes)},
-        adapted="" if rows.validation is not None else f"fixed_epochs={params.fixed_epochs}")
+    table = prediction_rows(units, chunk_p, test.utterance, test.chunk, unit, classes,
+                            draw_rng(params.seed, method, draw.axis, draw.budget, draw.repeat), method=method,
+                            axis=draw.axis, budget=draw.budget, repeat=draw.repeat,
+                            adapted="" if rows.validation is not None else f"fixed_epochs={params.fixed_epochs}")
     run = Run(method, draw.axis, draw.budget, draw.repeat, rows.utterances,
               "early" if rows.validation is not None else "fixed", len(history["loss"]), best_epoch,
               {k: [float(v) for v in vs] for k, vs in history.items()}, time.perf_counter() - start)
-    return table[prediction_columns(classes)], run
+    return table, run
 
 
 def enable_determinism() -> None:

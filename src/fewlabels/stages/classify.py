@@ -1,24 +1,19 @@
 """classify stage: the classical classifiers on hand-crafted and code features, for every draw: the prediction table."""
-from pathlib import Path
 
 import pandas as pd
 
+from fewlabels import paths
 from fewlabels.compute import work_on
+from fewlabels.errors import run
 from fewlabels.io import atomic_path, read_pickle
 from fewlabels.methods.classical import FAMILIES, aligned_features, classify
 from fewlabels.methods.classifiers import check_classifiers
 from fewlabels.methods.search import FALLBACK
 from fewlabels.params import load_params
-from fewlabels.stages import run
-
-FEATURES = Path("data/features")
-SUFFIXES = {"handcrafted": "hlf", "code": "cf"}
-DRAWS = Path("data/draws.csv")
-PREDICTIONS = Path("data/predictions/classify.parquet")
 
 
 def load_split(name: str):
-    pickles = {family: read_pickle(FEATURES / f"{name}_{SUFFIXES[family]}.pkl") for family in FAMILIES}
+    pickles = {family: read_pickle(paths.features(name, family)) for family in FAMILIES}
     return aligned_features(pickles), pickles["handcrafted"]["classes"]
 
 
@@ -28,11 +23,11 @@ def main() -> None:
     check_classifiers(params.classifiers)
     train, classes = load_split("labelled")
     test, _ = load_split("test")
-    draws = pd.read_csv(DRAWS, dtype={"utterance": str})
+    draws = pd.read_csv(paths.DRAWS, dtype={"utterance": str})
     with work_on(everything.compute.scheduler):
         table = classify(train, test, draws, params.classifiers, params.unit, classes, params.seed,
                          params.search_folds)
-    with atomic_path(PREDICTIONS) as tmp:
+    with atomic_path(paths.predictions("classify")) as tmp:
         table.to_parquet(tmp, index=False)
     print(f"{len(table)} predictions: {table['method'].nunique()} methods x {len(draws.groupby(['axis', 'budget', 'repeat']))} "
           f"draws x {table['utterance'].nunique()} test {params.unit}s")

@@ -1,12 +1,12 @@
 """end_to_end stage: a CNN-LSTM trained from random weights on every draw of ``end_to_end.budgets`` (``cnn_lstm``):
 the prediction table, run logs and costs."""
-from pathlib import Path
 
+from fewlabels import paths
+from fewlabels.errors import run
 from fewlabels.methods.cnn_lstm import cnn_lstm
 from fewlabels.methods.network_runs import read_inputs, train_on_draws, write_outputs
 from fewlabels.methods.training import enable_determinism
 from fewlabels.params import load_params
-from fewlabels.stages import run
 
 
 def main() -> None:
@@ -16,8 +16,8 @@ def main() -> None:
     shape = train.X.shape[1:]
     table, runs = train_on_draws({"cnn_lstm": lambda: cnn_lstm(shape, len(classes), params.end_to_end)}, train, test,
                                  draws, params.end_to_end, "end_to_end", params.classify.unit, classes)
-    write_outputs(table, runs, Path("data/predictions/end_to_end.parquet"), Path("metrics/end_to_end.json"),
-                  Path("plots/end_to_end"), {})
+    write_outputs(table, runs, paths.predictions("end_to_end"), paths.metrics("end_to_end"),
+                  paths.network_logs("end_to_end"), {})
 
 
 if __name__ == "__main__":

@@ -1,23 +1,21 @@
 """handcrafted stage: the 136 pyAudioAnalysis mid-term features per chunk of the labelled and test splits."""
-from pathlib import Path
 
+from fewlabels import paths
 from fewlabels.compute import work_on
+from fewlabels.errors import run
 from fewlabels.features.extract import check_chunks, class_names, extract
 from fewlabels.features.handcrafted import FEATURE_NAMES, handcrafted_featurizer
 from fewlabels.io import write_pickle
 from fewlabels.manifest import read_manifest
 from fewlabels.params import load_params
-from fewlabels.stages import run
 
-SPLITS_DIR = Path("data/splits")
-OUT_DIR = Path("data/features")
 SPLITS = ("labelled", "test")
 
 
 def main() -> None:
     params = load_params()
     audio = params.audio
-    rows = {name: read_manifest(SPLITS_DIR / f"{name}.csv") for name in SPLITS}
+    rows = {name: read_manifest(paths.split_table(name)) for name in SPLITS}
     check_chunks(rows, audio.sample_rate, audio.min_signal, audio.short_signals)
     classes = class_names(*rows.values())
     featurize = handcrafted_featurizer(params.handcrafted, audio.sample_rate)
@@ -26,7 +24,7 @@ def main() -> None:
             artifact, _ = extract(rows[name], classes, featurize, sample_rate=audio.sample_rate,
                                   min_signal=audio.min_signal, short_signals=audio.short_signals,
                                   desc=f"hand-crafted {name}")
-            write_pickle(OUT_DIR / f"{name}_hlf.pkl", {**artifact, "feature_names": FEATURE_NAMES})
+            write_pickle(paths.features(name, "handcrafted"), {**artifact, "feature_names": FEATURE_NAMES})
             print(f"{name:>10}: {artifact['X'].shape[0]} chunks x {artifact['X'].shape[1]} features")
 
 

@@ -3,19 +3,16 @@
 Labelled and test go to one pickle each; the unlabelled split, which can be ESC-US-sized, is streamed
 into a directory of pickle shards of ``spectrogram.shard_size`` chunks.
 """
-from pathlib import Path
 
+from fewlabels import paths
 from fewlabels.compute import work_on
+from fewlabels.errors import run
 from fewlabels.features.extract import check_chunks, class_names, extract, extract_to_shards
 from fewlabels.features.spectrogram import spectrogram_featurizer
 from fewlabels.io import write_json, write_pickle
 from fewlabels.manifest import read_manifest
 from fewlabels.params import load_params
-from fewlabels.stages import run
 
-SPLITS_DIR = Path("data/splits")
-OUT_DIR = Path("data/spectrograms")
-METRICS = Path("metrics/data.json")
 SPLITS = ("labelled", "test", "unlabelled")
 SHARDED = "unlabelled"
 
@@ -23,7 +20,7 @@ SHARDED = "unlabelled"
 def main() -> None:
     params = load_params()
     audio = params.audio
-    rows = {name: read_manifest(SPLITS_DIR / f"{name}.csv") for name in SPLITS}
+    rows = {name: read_manifest(paths.split_table(name)) for name in SPLITS}
     check_chunks(rows, audio.sample_rate, audio.min_signal, audio.short_signals)
     classes = class_names(rows["labelled"], rows["test"])
     featurize = spectrogram_featurizer(params.spectrogram, audio.sample_rate)
@@ -33,18 +30,18 @@ def main() -> None:
     with work_on(params.compute.scheduler):
         for name in SPLITS:
             if name == SHARDED:
-                counts[name] = extract_to_shards(rows[name], classes, featurize, OUT_DIR / name,
+                counts[name] = extract_to_shards(rows[name], classes, featurize, paths.UNLABELLED_SPECTROGRAMS,
                                                  params.spectrogram.shard_size, desc=f"spectrograms {name}",
                                                  **chunking)
                 chunks = sum(per_class["chunks"] for per_class in counts[name].values())
                 print(f"{name:>10}: {chunks} chunks in shards of {params.spectrogram.shard_size}")
                 continue
             artifact, counts[name] = extract(rows[name], classes, featurize, desc=f"spectrograms {name}", **chunking)
-            write_pickle(OUT_DIR / f"{name}.pkl", artifact)
+            write_pickle(paths.spectrograms(name), artifact)
             print(f"{name:>10}: {artifact['X'].shape[0]} chunks of shape {artifact['X'].shape[1:]}")
     totals = {name: {key: sum(c[key] for c in per_class.values()) for key in next(iter(per_class.values()))}
               for name, per_class in counts.items()}
-    write_json(METRICS, {name: {"total": totals[name], "per_class": counts[name]} for name in SPLITS})
+    write_json(paths.metrics("data"), {name: {"total": totals[name], "per_class": counts[name]} for name in SPLITS})
     for name in SPLITS:
         print(f"{name:>10}: {totals[name]}")
 

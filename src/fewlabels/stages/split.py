@@ -1,27 +1,23 @@
 """split stage: speaker-independent labelled / test / unlabelled split of the manifest."""
-from pathlib import Path
 
+from fewlabels import paths
+from fewlabels.errors import run
 from fewlabels.io import write_csv, write_json
 from fewlabels.manifest import read_manifest
 from fewlabels.params import load_params
-from fewlabels.split import exclude_classes, speaker_split, summarise
-from fewlabels.stages import run
-
-MANIFEST = Path("data/manifest.csv")
-SPLITS_DIR = Path("data/splits")
-METRICS = Path("metrics/split.json")
+from fewlabels.split import exclude_classes, speaker_split, split_metrics
 
 
 def main() -> None:
     params = load_params().split
-    manifest, excluded = exclude_classes(read_manifest(MANIFEST), params.exclude_classes)
+    manifest, excluded = exclude_classes(read_manifest(paths.MANIFEST), params.exclude_classes)
     targets = {"labelled": params.labelled_per_class, "test": params.test_per_class,
                "unlabelled": params.unlabelled_per_class}
     splits, unused = speaker_split(manifest, targets, params.seed, params.partitions)
     for name, rows in splits.items():
-        write_csv(SPLITS_DIR / f"{name}.csv", rows)
-    summary = summarise(splits, unused, excluded, targets)
-    write_json(METRICS, summary)
+        write_csv(paths.split_table(name), rows)
+    summary = split_metrics(splits, unused, excluded, targets)
+    write_json(paths.metrics("split"), summary)
     for name in (*splits, "unused"):
         counts = summary[name]
         print(f"{name:>10}: {counts['utterances']:5d} utterances, {counts['speakers']:3d} speakers, {counts['per_class']}")

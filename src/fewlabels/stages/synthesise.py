@@ -4,16 +4,16 @@ import time
 
 import pandas as pd
 
+from fewlabels import paths
 from fewlabels.corpus import synthetic
-from fewlabels.corpus.importing import SYNTHETIC_PATH
+from fewlabels.errors import run
 from fewlabels.io import write_csv
 from fewlabels.params import load_params
-from fewlabels.stages import run
 
 
 def main() -> None:
     params = load_params().corpus
-    staging = SYNTHETIC_PATH.with_name(SYNTHETIC_PATH.name + ".partial")
+    staging = paths.SYNTHETIC_CORPUS.with_name(paths.SYNTHETIC_CORPUS.name + ".partial")
     shutil.rmtree(staging, ignore_errors=True)
     start = time.perf_counter()
     if params.source == "synthetic":
@@ -23,8 +23,8 @@ def main() -> None:
     else:  # an empty corpus: nothing to render for another source
         write_csv(staging / synthetic.LABELS_FILE, pd.DataFrame(columns=["utterance", "file", "label", "speaker"]))
         print(f"corpus.source is {params.source}: nothing to synthesise")
-    shutil.rmtree(SYNTHETIC_PATH, ignore_errors=True)
-    staging.rename(SYNTHETIC_PATH)
+    shutil.rmtree(paths.SYNTHETIC_CORPUS, ignore_errors=True)
+    staging.rename(paths.SYNTHETIC_CORPUS)
 
 
 if __name__ == "__main__":

@@ -1,28 +1,22 @@
 """train_autoencoder stage: fit the autoencoder on the unlabelled spectrograms only, streamed from their shards."""
-from pathlib import Path
 
 from dvclive import Live
 from dvclive.keras import DVCLiveCallback
 
+from fewlabels import paths
 from fewlabels.autoencoder.training import constant_prediction_loss, moments, train_autoencoder
+from fewlabels.errors import run
 from fewlabels.io import atomic_path, write_json
 from fewlabels.params import load_params
 from fewlabels.shards import ShardedSpectrograms
-from fewlabels.stages import run
-
-UNLABELLED = Path("data/spectrograms/unlabelled")
-AUTOENCODER = Path("models/autoencoder.keras")
-ENCODER = Path("models/encoder.keras")
-METRICS = Path("metrics/autoencoder.json")
-CURVES = Path("plots/autoencoder")
 
 
 def main() -> None:
     params = load_params().autoencoder
-    X = ShardedSpectrograms(UNLABELLED)
-    with Live(dir=str(CURVES), save_dvc_exp=False, dvcyaml=None) as live:
+    X = ShardedSpectrograms(paths.UNLABELLED_SPECTROGRAMS)
+    with Live(dir=str(paths.AUTOENCODER_CURVES), save_dvc_exp=False, dvcyaml=None) as live:
         result = train_autoencoder(X, X.speaker, params, callbacks=(DVCLiveCallback(live=live),))
-    for model, path in ((result.autoencoder, AUTOENCODER), (result.encoder, ENCODER)):
+    for model, path in ((result.autoencoder, paths.AUTOENCODER), (result.encoder, paths.ENCODER)):
         with atomic_path(path) as tmp:
             model.save(tmp)
     epochs = len(result.history["val_loss"])
@@ -41,7 +35,7 @@ def main() -> None:
         "training_s": round(result.seconds, 1),
         "spectrograms_per_s": round(result.train_size * epochs / result.seconds, 1),
     }
-    write_json(METRICS, metrics)
+    write_json(paths.metrics("autoencoder"), metrics)
     print(metrics)
 
 
