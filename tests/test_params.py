@@ -66,6 +66,7 @@ def test_missing_key_is_named(params_file):
     ("corpus", "synthetic", {"speakers": "many"}, r"corpus\.synthetic\.speakers must be int, got str 'many'"),
     ("corpus", "synthetic", {"speakers": 9.5}, r"corpus\.synthetic\.speakers must be int, got float"),
     ("corpus", "synthetic", {"speakers": True}, r"corpus\.synthetic\.speakers must be int, got bool"),
+    ("corpus", "synthetic", {"speakers": 809}, r"corpus\.synthetic\.speakers must be at most 808, got 809"),
     ("corpus", "on_bad_input", "ignore", r"corpus\.on_bad_input must be one of \['error', 'skip'\]"),
     ("corpus", "source", "iemocap", r"corpus\.source must be one of \['synthetic', 'msp_podcast'"),
     ("corpus", "valence_edges", {"msp_podcast": 4.0}, r"corpus\.valence_edges\.msp_podcast must be a list, got 4\.0"),

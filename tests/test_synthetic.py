@@ -8,6 +8,7 @@ import soundfile
 
 from fewlabels.corpus import synthetic
 from fewlabels.corpus.espeak import Synthesizer
+from fewlabels.corpus.params import SYNTHETIC_VOICES
 from fewlabels.corpus.vocabulary import WORDS
 from fewlabels.errors import FewlabelsError
 from fewlabels.params import load_params
@@ -122,8 +123,12 @@ def test_noise_is_mixed_at_the_requested_snr():
 
 
 def test_more_speakers_than_voices_is_a_clear_error(params, variants):
-    with pytest.raises(FewlabelsError, match="corpus.synthetic.speakers must be at most"):
-        synthetic.plan_corpus(dataclasses.replace(params, speakers=10_000), variants)
+    with pytest.raises(FewlabelsError, match="corpus.synthetic.speakers must be at most 8 "):
+        synthetic.plan_corpus(tiny(params, speakers=9), variants[:1])
+
+
+def test_the_params_cap_on_speakers_is_the_number_of_voices(variants):
+    assert len(synthetic.BASE_VOICES) * len(variants) == SYNTHETIC_VOICES
 
 
 def test_each_synthesizer_has_its_own_state():

@@ -116,11 +116,16 @@ def check_network_budgets(section: str, network: DrawTrainingParams, draws: Draw
 _ADAPTER = TypeAdapter(Params)
 
 
+def read_params_file(path: str | Path) -> dict:
+    """``path``'s YAML as plain values, floats in any notation as floats; unchecked."""
+    with Path(path).open() as f:
+        return yaml.load(f, Loader=_Loader)
+
+
 def load_params(path: str | Path = "params.yaml") -> Params:
     """Read and check ``path``; raise :class:`ParamsError` naming the offending key."""
     path = Path(path)
-    with path.open() as f:
-        raw = yaml.load(f, Loader=_Loader)
+    raw = read_params_file(path)
     if not isinstance(raw, dict):
         raise ParamsError(f"{path}: the file must be a mapping of sections, got {raw!r}")
     try:

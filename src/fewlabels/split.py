@@ -39,7 +39,8 @@ class SplitParams:
     labelled_per_class: Annotated[Count, doc("labelled utterances per class")]
     test_per_class: Annotated[Count, doc("test utterances per class")]
     unlabelled_per_class: Annotated[Count | None, doc("unlabelled utterances per class; null: every utterance of the "
-                                                      "remaining speakers")]
+                                                      "remaining speakers; clips of corpus.unlabelled_path, which have "
+                                                      "no class, are always all taken")]
     partitions: Annotated[dict[Str, list[Str]] | None, doc("split -> the official partitions it draws from, e.g. "
                                                            "{labelled: [Train], test: [Test1]}; null: any")]
     exclude_classes: Annotated[list[Str], doc("classes left out of every split (listed and counted in "

@@ -13,7 +13,7 @@ class AutoencoderParams:
     """The convolutional autoencoder trained on the unlabelled spectrograms, whose encoder gives the code features."""
 
     architecture: Annotated[Literal["AE1", "AE2", "AE3", "AE4", "DTU"], doc("AE1-AE4 (the MSP study's families) or "
-                                                                             "DTU (the DTU study's)")]
+                                                                            "DTU (the DTU study's)")]
     filters: Annotated[Count, doc("DTU: filters of each convolution")]
     decoder: Annotated[Literal["upsampling", "unpooling"], doc("DTU: how the decoder undoes max-pooling (unpooling: "
                                                                "to the pooling switches)")]
@@ -22,15 +22,18 @@ class AutoencoderParams:
     loss: Annotated[Literal["bce", "mse"], doc("binary cross-entropy (sigmoid output, spectrograms in [0, 1]) or "
                                                "mean squared error (linear output)")]
     latent_dim: Annotated[Count, doc("numbers in the code")]
-    bottleneck_activation: Annotated[Literal["linear", "relu", "softmax"], doc("activation of the code layer")]
-    dropout: Annotated[Float, Field(ge=0, lt=1), doc("dropout rate")]
+    bottleneck_activation: Annotated[Literal["linear", "relu", "softmax"],
+                                     doc("activation of the code layer (the original study: softmax)")]
+    dropout: Annotated[Float, Field(ge=0, lt=1), doc("dropout rate between the convolutions")]
     learning_rate: Annotated[Float, Field(gt=0, le=10), doc("Adam's learning rate")]
     batch_size: Annotated[Count, doc("spectrograms per batch")]
-    max_epochs: Annotated[Count, doc("epochs at most, with early stopping")]
+    max_epochs: Annotated[Count, doc("epochs at most, with early stopping (the original study: 100)")]
     validation_split: Annotated[Float, Field(gt=0, lt=1),
                                 doc("share of spectrograms, whole speakers, held out for val_loss")]
-    min_delta: Annotated[Float, Field(ge=0), doc("early stopping: smallest val_loss improvement that counts")]
-    patience: Annotated[Int, Field(ge=0), doc("early stopping: epochs without improvement before stopping")]
+    min_delta: Annotated[Float, Field(ge=0), doc("early stopping: smallest val_loss improvement that counts (the "
+                                                 "original study: 0.001)")]
+    patience: Annotated[Int, Field(ge=0), doc("early stopping: epochs without improvement before stopping, best "
+                                              "weights restored (the original study: 30)")]
     seed: Annotated[Seed, doc("seed of the weights, the validation speakers and the batch order")]
 
 

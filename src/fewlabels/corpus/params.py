@@ -8,6 +8,7 @@ from pydantic.dataclasses import dataclass
 from fewlabels.corpus.emotions import CODES, EMOTIONS, corpus_emotions
 from fewlabels.schema import SECTION, Count, Float, Int, Seed, Share, Str, did_you_mean, doc
 
+SYNTHETIC_VOICES = 808  # synthetic.BASE_VOICES x the voice variants of espeakng-loader 0.2.4 (a test checks it)
 SOURCES = ("synthetic", "msp_podcast", "msp_improv", "tess", "ravdess", "crema_d", "emodb", "esc50", "folder")
 
 
@@ -45,9 +46,11 @@ class SyntheticParams:
     """The embedded corpus of synthetic English speech, written by the synthesise stage."""
 
     seed: Annotated[Seed, doc("seed of every random choice of the corpus")]
-    speakers: Annotated[Count, doc("synthetic speakers (eSpeak NG voices with their own pitch and rate)")]
-    utterances_per_speaker: Annotated[Int, Field(ge=3), doc("utterances per speaker, at least one per class")]
-    short_fraction: Annotated[Share, doc("share of utterances aimed below 3.75 s")]
+    speakers: Annotated[Count, Field(le=SYNTHETIC_VOICES), doc("synthetic speakers, each a distinct eSpeak NG voice "
+                                                               "with its own pitch and rate")]
+    utterances_per_speaker: Annotated[Int, Field(ge=3), doc("utterances per speaker, the classes balanced "
+                                                            "within each speaker")]
+    short_fraction: Annotated[Share, doc("share of utterances aimed at 1.5-3.5 s (the others at 4-8 s)")]
     snr_db_min: Annotated[Float, Field(ge=-20, le=100), doc("lowest signal-to-noise ratio of the added noise, dB")]
     snr_db_max: Annotated[Float, Field(ge=-20, le=100), doc("highest signal-to-noise ratio of the added noise, dB")]
     sample_rate: Annotated[Int, Field(ge=4000, le=48000), doc("sample rate of the written WAV files, Hz")]
@@ -68,26 +71,35 @@ class CorpusParams:
 
     source: Annotated[Literal[SOURCES], doc("the corpus's layout, read by its importer")]
     path: Annotated[Str, doc("the corpus in its published layout")]
-    unlabelled_path: Annotated[Str, doc("extra unlabelled clips (WAV, FLAC, OGG) that only the unlabelled split uses")]
+    unlabelled_path: Annotated[Str, doc("extra unlabelled clips (WAV, FLAC, OGG; searched recursively, "
+                                        "symlinked folders followed) that only the unlabelled split uses")]
     unlabelled_speaker: Annotated[Str | None, doc('regex with a group "speaker" on a clip\'s path below '
                                                   "unlabelled_path; null: its first folder")]
     on_bad_input: Annotated[Literal["error", "skip"], doc("missing, unlabelled or unreadable files, unknown speakers, "
-                                                          "bad labels: stop, or leave out and count")]
+                                                          "bad labels: stop, or leave out, list in "
+                                                          "data/reports/corpus.csv and count")]
     on_odd_format: Annotated[Literal["error", "skip", "convert"],
-                             doc("a file whose sample rate, channels or container differ from most of the corpus")]
+                             doc("a file whose sample rate, channels or container differ from most of the corpus: "
+                                 "stop, leave out, or keep (later stages decode and resample it); listed and counted")]
     unknown_speaker: Annotated[Literal["podcast", "skip", "error"],
                                doc("msp_podcast SpkrID Unknown: its podcast id as a proxy speaker, skip or error")]
     classes: Annotated[Literal["valence", "emotion"],
                        doc("valence (negative, neutral, positive) or emotion (those of keep_emotions)")]
     keep_emotions: Annotated[list[Str], Field(min_length=2),
-                             doc("classes emotion: the classes; other emotions are excluded and counted")]
+                             doc("classes emotion: the classes, distinct emotions the corpus has; other "
+                                 "emotions are excluded and counted")]
     label_from: Annotated[Literal["valence", "emotion"], doc("msp_podcast, msp_improv with classes valence: the "
                                                              "dimensional rating (binned) or the consensus emotion")]
     valence_edges: Annotated[dict[Str, list[Float]], doc("classes valence, per corpus: [lowest, negative | neutral, "
-                                                         "neutral | positive, highest]")]
+                                                         "neutral | positive, highest]; below the second edge "
+                                                         "negative, above the third positive, between them (both "
+                                                         "included) neutral, outside the outer ones or missing a bad "
+                                                         "label")]
     emotions: Annotated[dict[Str, Str | None], doc("classes valence: categorical emotion -> valence class; null: "
-                                                   "excluded and counted")]
-    folder_speaker: Annotated[Str, doc('folder: regex on the file name whose group "speaker" is the speaker id')]
+                                                   "excluded and counted; every emotion of the vocabulary needs an "
+                                                   "entry")]
+    folder_speaker: Annotated[Str, doc('folder: regex on the file name (without suffix) whose group "speaker" '
+                                       'is the speaker id')]
     synthetic: Annotated[SyntheticParams, doc("the embedded synthetic corpus")]
 
     @field_validator("valence_edges")

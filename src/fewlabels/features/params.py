@@ -35,7 +35,7 @@ class MelParams:
     """The log-mel front end of the DTU study (``spectrogram.kind: logmel``)."""
 
     bands: Annotated[Count, doc("mel bands: the spectrogram's bins")]
-    window_s: Annotated[Positive, doc("FFT window, seconds")]
+    window_s: Annotated[Positive, doc("FFT window, seconds, an even number of samples")]
     hop_s: Annotated[Positive, doc("step between frames, seconds")]
     fmin: Annotated[Float, Field(ge=0), doc("lowest mel band edge, Hz")]
     fmax: Annotated[Positive | None, doc("highest mel band edge, Hz; null: the Nyquist frequency")]
@@ -53,10 +53,10 @@ class SpectrogramParams:
 
     kind: Annotated[Literal["linear", "logmel"], doc("pyAudioAnalysis' linear spectrogram (the MSP study) or log-mel "
                                                      "(the DTU study: spectrogram.mel)")]
-    window_s: Annotated[Positive, doc("linear: window = step, seconds")]
+    window_s: Annotated[Positive, doc("linear: window = step, seconds, a whole number of samples")]
     scale: Annotated[Literal["db", "linear", "standard"],
-                     doc("db: dB mapped from [db_floor, 0] to [0, 1]; linear: magnitudes clipped to [0, 1]; "
-                         "standard: dB standardised per chunk (autoencoder.loss mse only)")]
+                     doc("db: dB mapped from [db_floor, 0] to [0, 1]; linear: magnitudes clipped to [0, 1] (the "
+                         "original study); standard: dB standardised per chunk (autoencoder.loss mse only)")]
     db_floor: Annotated[Float, Field(lt=0, ge=-300), doc("dB mapped to 0 by the db scale (0 dB maps to 1); the log "
                                                          "floor")]
     backend: Annotated[Literal["fast", "pyaudioanalysis"], doc("linear: vectorised NumPy or pyAudioAnalysis itself, "

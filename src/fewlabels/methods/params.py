@@ -48,7 +48,8 @@ class ClassifyParams:
                            doc("name -> scikit-learn keyword arguments ({} keeps its defaults); a variant "
                                "<classifier>_<label> may add search: a grid tuned on speaker folds inside each draw")]
     unit: Annotated[Literal["utterance", "chunk"], doc("what a test prediction is made for: an utterance (its chunks' "
-                                                       "probabilities averaged) or each chunk")]
+                                                       "probabilities averaged) or each chunk; finetune, end_to_end "
+                                                       "and compare follow it")]
     search_folds: Annotated[Int, Field(ge=2), doc("speaker folds inside a draw for a classifier's search grid")]
     seed: Annotated[Seed, doc("seed of the classifiers' randomness and of ties")]
 
@@ -70,11 +71,12 @@ class DrawTrainingParams:
 
     budgets: Annotated[Budgets, doc("axis (fraction, count) -> at least 2 budgets (for an AULC), a subset of the "
                                     "draws' grid")]
-    repeats: Annotated[Count, doc("the first repeats of each budget's draws")]
+    repeats: Annotated[Count, doc("the first repeats of each budget's draws, at most draws.repeats")]
     learning_rate: Annotated[Float, Field(gt=0, le=10), doc("Adam's learning rate")]
     batch_size: Annotated[Count, doc("chunks per batch")]
     max_epochs: Annotated[Count, doc("epochs at most, with early stopping")]
-    patience: Annotated[Int, Field(ge=0), doc("early stopping: epochs without a lower validation loss")]
+    patience: Annotated[Int, Field(ge=0), doc("early stopping: epochs without a lower validation loss, best "
+                                              "weights restored")]
     validation_split: Annotated[Float, Field(gt=0, lt=1), doc("share of a draw's utterances, whole speakers, held "
                                                               "out for early stopping")]
     early_stopping_from: Annotated[Int, Field(ge=2), doc("utterances a draw needs for a validation slice; smaller "
@@ -88,16 +90,20 @@ class FinetuneParams(DrawTrainingParams):
     """The DTU method: the pretrained encoder plus a softmax head trained on each draw, and the same net from scratch."""
 
     freeze_encoder: Annotated[Bool, doc("true: train the head only (a linear probe on the pretrained code)")]
-    hidden_units: Annotated[Count, doc("the head's ReLU Dense layer before the softmax")]
+    hidden_units: Annotated[Count, doc("the head's ReLU Dense layer before the softmax (the DTU study: 128)")]
 
 
 @dataclass(config=SECTION)
 class EndToEndParams(DrawTrainingParams):
-    """The Glasgow method: a CNN-LSTM trained from random weights on each draw's spectrogram chunks."""
+    """The Glasgow method: a CNN-LSTM trained from random weights on each draw's spectrogram chunks (the seed study:
+    Adam at 5e-4, batches of 32, 25 epochs)."""
 
-    filters: Annotated[list[Count], Field(min_length=1), doc("one Conv2D 3x3 + average pooling block per entry")]
-    pool: Annotated[Count, doc("average pooling size over frames and bins after each convolution")]
+    filters: Annotated[list[Count], Field(min_length=1), doc("one Conv2D 3x3 ReLU + average pooling block per "
+                                                             "entry (the seed study: 32, 64)")]
+    pool: Annotated[Count, doc("average pooling size over frames and bins after each convolution "
+                               "(the seed study: 3)")]
     lstm_units: Annotated[Count, doc("the LSTM over the frame axis")]
     hidden_units: Annotated[Count, doc("the ReLU Dense layer before the softmax")]
-    dropout: Annotated[Float, Field(ge=0, lt=1), doc("dropout rate")]
-    l1: Annotated[Float, Field(ge=0), doc("L1 penalty on every convolution and Dense kernel (the seed study: 0.001)")]
+    dropout: Annotated[Float, Field(ge=0, lt=1), doc("dropout rate before the softmax")]
+    l1: Annotated[Float, Field(ge=0), doc("L1 penalty on every convolution and Dense kernel (the seed study: 0.001; "
+                                          "0: none)")]
