@@ -13,12 +13,16 @@ def git(*args: str) -> str | None:
         return None
 
 
+CODE = ("src", "params.yaml", "dvc.yaml")  # what decides a run's results; its outputs may be uncommitted yet
+
+
 def commit() -> str:
-    """``git rev-parse --short HEAD``, with ``+ uncommitted changes`` where a tracked file differs from it."""
+    """``git rev-parse --short HEAD``, with ``+ uncommitted changes`` where the code or params differ from it."""
     head = git("rev-parse", "--short", "HEAD")
     if head is None:
         return "unknown (not a git repository)"
-    changed = any(not line.startswith("??") for line in (git("status", "--porcelain") or "").splitlines())
+    status = git("status", "--porcelain", "--", *CODE) or ""
+    changed = any(not line.startswith("??") for line in status.splitlines())
     return head.strip() + (" + uncommitted changes" if changed else "")
 
 
