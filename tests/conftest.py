@@ -1,4 +1,5 @@
 """Shared fixtures: tiny params and a temporary git + DVC copy of the project."""
+import fcntl
 import json
 import os
 import re
@@ -71,25 +72,78 @@ class Project:
         return set(re.findall(r"Running stage '([\w-]+)'", self.dvc("repro", *args).stdout))
 
 
-@pytest.fixture
-def project(tmp_path) -> Project:
+def copy_tree(source: Path, target: Path) -> None:
+    """Copy a repo (its .git and DVC cache included) into ``target``; mtimes kept, links kept as links."""
+    shutil.copytree(source, target, symlinks=True, dirs_exist_ok=True)
+
+
+def built_once(tmp_path_factory, name: str, build) -> Path:
+    """``build(path)`` run once per test run, shared by the xdist workers (the first to ask builds it, the
+    others wait for it); the path of what it built. Nobody may change what it built: tests copy it."""
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        root = tmp_path_factory.getbasetemp().parent  # this run's folder, shared by its workers
+    else:
+        root = tmp_path_factory.getbasetemp()
+    path, done = root / name, root / f"{name}.done"
+    with open(root / f"{name}.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)  # released when the file closes
+        if not done.is_file():
+            shutil.rmtree(path, ignore_errors=True)  # a build that failed part way
+            build(path)
+            done.touch()
+    return path
+
+
+def build_project(path: Path) -> None:
     """The project copied into a fresh git repo with tiny params, committed."""
     for name in PROJECT_FILES:
         source = ROOT / name
-        target = tmp_path / name
+        target = path / name
         target.parent.mkdir(parents=True, exist_ok=True)
         if source.is_dir():
             shutil.copytree(source, target, ignore=shutil.ignore_patterns("__pycache__", "*.egg-info"))
         else:
             shutil.copy2(source, target)
-    update_params(tmp_path / "params.yaml", TINY_PARAMS)
-    repo = Project(tmp_path)
+    update_params(path / "params.yaml", TINY_PARAMS)
+    repo = Project(path)
     repo.run("git", "init", "-q", "-b", "main")
     repo.run("git", "config", "user.name", "fewlabels tests")
     repo.run("git", "config", "user.email", "tests@fewlabels.invalid")
     repo.run("git", "add", "-A")
     repo.run("git", "commit", "-q", "-m", "project")
-    return repo
+
+
+@pytest.fixture(scope="session")
+def project_template(tmp_path_factory) -> Path:
+    """The committed project with tiny params, built once per test run; never changed (copy it)."""
+    return built_once(tmp_path_factory, "project", build_project)
+
+
+@pytest.fixture(scope="session")
+def baseline_template(tmp_path_factory, project_template) -> Path:
+    """The project after one whole ``dvc repro``, its results committed, built once per test run; never changed."""
+    def build(path: Path) -> None:
+        copy_tree(project_template, path)
+        repo = Project(path)
+        repo.dvc("repro")
+        repo.run("git", "add", "-A")
+        repo.run("git", "commit", "-qm", "baseline results")
+    return built_once(tmp_path_factory, "baseline", build)
+
+
+@pytest.fixture
+def project(tmp_path, project_template) -> Project:
+    """The project in a fresh git repo with tiny params, committed (a copy of one built per run)."""
+    copy_tree(project_template, tmp_path)
+    return Project(tmp_path)
+
+
+@pytest.fixture
+def reproduced_project(tmp_path, baseline_template) -> Project:
+    """``project`` after a whole ``dvc repro`` with the results committed as the baseline (a copy of one
+    reproduction per run: its outputs, dvc.lock, DVC cache and git history)."""
+    copy_tree(baseline_template, tmp_path)
+    return Project(tmp_path)
 
 
 def pytest_terminal_summary(terminalreporter) -> None:

@@ -12,21 +12,19 @@ RESULTS = ("metrics/f1.json", "plots/f1/RandomForest.csv", "plots/f1/SVM_per_cla
            "data/predictions/finetune.parquet", "data/predictions/end_to_end.parquet")
 
 
-def reproduced(project):
-    """Run the whole pipeline and commit the results as the baseline."""
-    project.dvc("repro")
-    project.run("git", "add", "-A")
-    project.run("git", "commit", "-qm", "baseline results")
+def results(project) -> dict[str, bytes]:
+    """The bytes of a few results, by path."""
     return {name: (project.path / name).read_bytes() for name in RESULTS}
 
 
-def test_params_rerun_exactly_their_stages_runs_are_reproducible_and_the_run_cache_restores(project):
-    baseline = reproduced(project)
+def test_params_rerun_exactly_their_stages_runs_are_reproducible_and_the_run_cache_restores(reproduced_project):
+    project = reproduced_project
+    baseline = results(project)
     assert project.stale_stages() == set()
     # a second run of every stage that trains or draws at random gives byte-identical results
     assert project.repro_ran("--force", "--downstream", "spectrograms") == {
         "spectrograms", "train_autoencoder", "code_features", "classify", "finetune", "end_to_end", "compare"}
-    assert {name: (project.path / name).read_bytes() for name in RESULTS} == baseline
+    assert results(project) == baseline
 
     params = project.path / "params.yaml"
     update_params(params, {"audio": {"min_signal": 20_000}})
@@ -60,8 +58,9 @@ def exp_show(project) -> dict[str, dict]:
     return table
 
 
-def test_exp_run_plots_diff_and_apply(project):
-    baseline = reproduced(project)
+def test_exp_run_plots_diff_and_apply(reproduced_project):
+    project = reproduced_project
+    baseline = results(project)
     project.dvc("exp", "run", "-n", "latent4", "-S", "autoencoder.latent_dim=4")
     shown = exp_show(project)
     assert shown["baseline"]["params"]["autoencoder"]["latent_dim"] == 8
@@ -83,7 +82,7 @@ def test_exp_run_plots_diff_and_apply(project):
 
     project.run("git", "reset", "--hard", "-q")
     project.dvc("checkout", "--force")
-    assert {name: (project.path / name).read_bytes() for name in RESULTS} == baseline
+    assert results(project) == baseline
     project.dvc("exp", "apply", "latent4")
     assert "latent_dim: 4" in (project.path / "params.yaml").read_text()
     applied = json.loads((project.path / "metrics/f1.json").read_text())
@@ -131,8 +130,8 @@ def test_exp_run_plots_diff_and_apply(project):
     assert all("search=defaults" in note or "kernel=" in note for note in f1["adapted"]["handcrafted/SVM_tuned"].values())
 
 
-def test_queued_sweep_and_push_pull_of_outputs_and_run_cache_into_a_fresh_clone(project, tmp_path_factory):
-    reproduced(project)
+def test_queued_sweep_and_push_pull_of_outputs_and_run_cache_into_a_fresh_clone(reproduced_project, tmp_path_factory):
+    project = reproduced_project
     project.dvc("exp", "run", "--queue", "-S", "autoencoder.latent_dim=4,6")
     project.dvc("queue", "start", "-j", "1")
     deadline = time.monotonic() + 600
