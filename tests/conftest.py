@@ -146,6 +146,34 @@ def reproduced_project(tmp_path, baseline_template) -> Project:
     return Project(tmp_path)
 
 
+# The longest tests, longest first (a few minutes each on 2 cores); other end-to-end tests follow them, then the rest.
+LONGEST = ("test_params_rerun_exactly_their_stages", "test_queued_sweep_and_push_pull", "test_ravdess_stops_at_the_split",
+           "test_emodb_with_chunks_too_short", "test_full_dvc_repro_then_plots_show", "test_exp_run_plots_diff_and_apply",
+           "test_dvc_repro_on_a_crema_d_tree")
+
+
+def pytest_configure(config) -> None:
+    """Under pytest-xdist, hand tests to the workers one at a time (``--maxschedchunk 1`` unless given), so
+    that a worker never queues a long test behind another while the other worker idles."""
+    if getattr(config.option, "maxschedchunk", 0) is None:
+        config.option.maxschedchunk = 1
+
+
+def pytest_collection_modifyitems(config, items) -> None:
+    """The longest first, so that the two workers of ``make test`` end together: the first test that needs the
+    reproduced baseline (one worker builds it), then the end-to-end tests that start from nothing (the other
+    worker runs them meanwhile), then the other end-to-end tests, then the rest; each group longest first."""
+    def rank(item) -> tuple[int, int]:
+        longest = next((i for i, name in enumerate(LONGEST) if item.name.startswith(name)), len(LONGEST))
+        if item.get_closest_marker("e2e") is None:
+            return 3, longest
+        return (2 if "reproduced_project" in item.fixturenames else 1), longest
+    items.sort(key=rank)  # stable: the file order within a rank
+    first = next((i for i, item in enumerate(items) if rank(item)[0] == 2), None)
+    if first is not None:
+        items.insert(0, items.pop(first))
+
+
 def pytest_terminal_summary(terminalreporter) -> None:
     """The rates the calibration tests record (``record_property("calibration", line)``), passed or not: a
     passing test's output is never shown, and under pytest-xdist its user properties still reach this report."""
