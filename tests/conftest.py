@@ -147,8 +147,8 @@ def reproduced_project(tmp_path, baseline_template) -> Project:
 
 
 # The longest tests, longest first (a few minutes each on 2 cores); other end-to-end tests follow them, then the rest.
-LONGEST = ("test_params_rerun_exactly_their_stages", "test_queued_sweep_and_push_pull", "test_ravdess_stops_at_the_split",
-           "test_emodb_with_chunks_too_short", "test_full_dvc_repro_then_plots_show", "test_exp_run_plots_diff_and_apply",
+LONGEST = ("test_params_rerun_exactly_their_stages", "test_queued_sweep_exp_show", "test_ravdess_stops_at_the_split",
+           "test_emodb_with_chunks_too_short", "test_full_dvc_repro_then_plots_show",
            "test_dvc_repro_on_a_crema_d_tree")
 
 
