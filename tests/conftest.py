@@ -1,4 +1,5 @@
-"""Shared fixtures: tiny params and a temporary git + DVC copy of the project."""
+"""Shared fixtures: tiny params, temporary git + DVC copies of the project (built once per test run: as committed,
+and after a whole `dvc repro`), and the order in which the tests run."""
 import fcntl
 import json
 import os
