@@ -1,4 +1,6 @@
-"""Shared fixtures: tiny params and a temporary git + DVC copy of the project."""
+"""Shared fixtures: tiny params, temporary git + DVC copies of the project (built once per test run: as committed,
+and after a whole `dvc repro`), and the order in which the tests run."""
+import fcntl
 import json
 import os
 import re
@@ -71,25 +73,106 @@ class Project:
         return set(re.findall(r"Running stage '([\w-]+)'", self.dvc("repro", *args).stdout))
 
 
-@pytest.fixture
-def project(tmp_path) -> Project:
+def copy_tree(source: Path, target: Path) -> None:
+    """Copy a repo (its .git and DVC cache included) into ``target``; mtimes kept, links kept as links."""
+    shutil.copytree(source, target, symlinks=True, dirs_exist_ok=True)
+
+
+def built_once(tmp_path_factory, name: str, build) -> Path:
+    """``build(path)`` run once per test run, shared by the xdist workers (the first to ask builds it, the
+    others wait for it); the path of what it built. Nobody may change what it built: tests copy it."""
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        root = tmp_path_factory.getbasetemp().parent  # this run's folder, shared by its workers
+    else:
+        root = tmp_path_factory.getbasetemp()
+    path, done = root / name, root / f"{name}.done"
+    with open(root / f"{name}.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)  # released when the file closes
+        if not done.is_file():
+            shutil.rmtree(path, ignore_errors=True)  # a build that failed part way
+            build(path)
+            done.touch()
+    return path
+
+
+def build_project(path: Path) -> None:
     """The project copied into a fresh git repo with tiny params, committed."""
     for name in PROJECT_FILES:
         source = ROOT / name
-        target = tmp_path / name
+        target = path / name
         target.parent.mkdir(parents=True, exist_ok=True)
         if source.is_dir():
             shutil.copytree(source, target, ignore=shutil.ignore_patterns("__pycache__", "*.egg-info"))
         else:
             shutil.copy2(source, target)
-    update_params(tmp_path / "params.yaml", TINY_PARAMS)
-    repo = Project(tmp_path)
+    update_params(path / "params.yaml", TINY_PARAMS)
+    repo = Project(path)
     repo.run("git", "init", "-q", "-b", "main")
     repo.run("git", "config", "user.name", "fewlabels tests")
     repo.run("git", "config", "user.email", "tests@fewlabels.invalid")
     repo.run("git", "add", "-A")
     repo.run("git", "commit", "-q", "-m", "project")
-    return repo
+
+
+@pytest.fixture(scope="session")
+def project_template(tmp_path_factory) -> Path:
+    """The committed project with tiny params, built once per test run; never changed (copy it)."""
+    return built_once(tmp_path_factory, "project", build_project)
+
+
+@pytest.fixture(scope="session")
+def baseline_template(tmp_path_factory, project_template) -> Path:
+    """The project after one whole ``dvc repro``, its results committed, built once per test run; never changed."""
+    def build(path: Path) -> None:
+        copy_tree(project_template, path)
+        repo = Project(path)
+        repo.dvc("repro")
+        repo.run("git", "add", "-A")
+        repo.run("git", "commit", "-qm", "baseline results")
+    return built_once(tmp_path_factory, "baseline", build)
+
+
+@pytest.fixture
+def project(tmp_path, project_template) -> Project:
+    """The project in a fresh git repo with tiny params, committed (a copy of one built per run)."""
+    copy_tree(project_template, tmp_path)
+    return Project(tmp_path)
+
+
+@pytest.fixture
+def reproduced_project(tmp_path, baseline_template) -> Project:
+    """``project`` after a whole ``dvc repro`` with the results committed as the baseline (a copy of one
+    reproduction per run: its outputs, dvc.lock, DVC cache and git history)."""
+    copy_tree(baseline_template, tmp_path)
+    return Project(tmp_path)
+
+
+# The longest tests, longest first (a few minutes each on 2 cores); other end-to-end tests follow them, then the rest.
+LONGEST = ("test_params_rerun_exactly_their_stages", "test_queued_sweep_exp_show", "test_ravdess_stops_at_the_split",
+           "test_emodb_with_chunks_too_short", "test_full_dvc_repro_then_plots_show",
+           "test_dvc_repro_on_a_crema_d_tree")
+
+
+def pytest_configure(config) -> None:
+    """Under pytest-xdist, hand tests to the workers one at a time (``--maxschedchunk 1`` unless given), so
+    that a worker never queues a long test behind another while the other worker idles."""
+    if getattr(config.option, "maxschedchunk", 0) is None:
+        config.option.maxschedchunk = 1
+
+
+def pytest_collection_modifyitems(config, items) -> None:
+    """The longest first, so that the two workers of ``make test`` end together: the first test that needs the
+    reproduced baseline (one worker builds it), then the end-to-end tests that start from nothing (the other
+    worker runs them meanwhile), then the other end-to-end tests, then the rest; each group longest first."""
+    def rank(item) -> tuple[int, int]:
+        longest = next((i for i, name in enumerate(LONGEST) if item.name.startswith(name)), len(LONGEST))
+        if item.get_closest_marker("e2e") is None:
+            return 3, longest
+        return (2 if "reproduced_project" in item.fixturenames else 1), longest
+    items.sort(key=rank)  # stable: the file order within a rank
+    first = next((i for i, item in enumerate(items) if rank(item)[0] == 2), None)
+    if first is not None:
+        items.insert(0, items.pop(first))
 
 
 def pytest_terminal_summary(terminalreporter) -> None:

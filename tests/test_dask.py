@@ -5,10 +5,10 @@ import hashlib
 import pytest
 from distributed import LocalCluster
 
+from fewlabels import compute
 from fewlabels.compute import ComputeError, work_on
 from tests.conftest import update_params
 
-pytestmark = pytest.mark.e2e
 ON_THE_CLUSTER = ("spectrograms", "handcrafted", "classify")
 OUTPUTS = ("data/spectrograms", "data/features/labelled_hlf.pkl", "data/features/test_hlf.pkl",
            "data/predictions/classify.parquet")
@@ -21,8 +21,9 @@ def digests(root) -> dict[str, str]:
     return {str(path.relative_to(root)): hashlib.md5(path.read_bytes()).hexdigest() for path in files}
 
 
-def test_dvc_repro_on_a_dask_cluster_gives_the_outputs_of_the_local_run(project):
-    project.dvc("repro", "classify")
+@pytest.mark.e2e
+def test_dvc_repro_on_a_dask_cluster_gives_the_outputs_of_the_local_run(reproduced_project):
+    project = reproduced_project  # the local run
     local = digests(project.path)
     assert any("unlabelled/shard-00001.pkl" in name for name in local)  # several shards
     with LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None) as cluster:
@@ -35,7 +36,8 @@ def test_dvc_repro_on_a_dask_cluster_gives_the_outputs_of_the_local_run(project)
     assert digests(project.path) == local
 
 
-def test_an_unreachable_scheduler_is_one_error_line_that_says_what_to_do(project):
+def test_an_unreachable_scheduler_or_one_without_workers_is_refused_with_what_to_do(monkeypatch):
+    monkeypatch.setattr(compute, "CONNECT_TIMEOUT_S", 2)  # a refusal after 2 s, not 10: the same errors
     with pytest.raises(ComputeError, match=r"^compute.scheduler: no Dask scheduler answers at tcp://127.0.0.1:9 "
                                            r".*or set compute.scheduler: local$"):
         with work_on("tcp://127.0.0.1:9"):
@@ -44,8 +46,13 @@ def test_an_unreachable_scheduler_is_one_error_line_that_says_what_to_do(project
         with pytest.raises(ComputeError, match=r"^compute.scheduler: the Dask scheduler at .* has no worker: start one"):
             with work_on(idle.scheduler_address):
                 pass
-    project.dvc("repro", "split")
+
+
+@pytest.mark.e2e
+def test_an_unreachable_scheduler_is_one_error_line_that_says_what_to_do(reproduced_project):
+    project = reproduced_project
     update_params(project.path / "params.yaml", {"compute": {"scheduler": "tcp://127.0.0.1:9"}})
-    failed = project.dvc("repro", "handcrafted", check=False)
+    # where the work runs is no param of a stage: --force makes handcrafted run (and fail) all the same
+    failed = project.dvc("repro", "--force", "--single-item", "handcrafted", check=False)
     assert failed.returncode != 0 and "Traceback" not in failed.stderr
     assert "error: compute.scheduler: no Dask scheduler answers at tcp://127.0.0.1:9" in failed.stderr

@@ -160,7 +160,8 @@ def test_the_featurizer_pickles_with_its_filterbank(params_for, kind):
 
 
 @pytest.mark.e2e
-def test_dvc_repro_spectrograms_with_logmel(project):
+def test_dvc_repro_spectrograms_with_logmel(reproduced_project):
+    project = reproduced_project
     update_params(project.path / "params.yaml", {"spectrogram": {"kind": "logmel"},
                                                  "autoencoder": {"architecture": "DTU"}})
     project.dvc("repro", "spectrograms")

@@ -5,6 +5,7 @@ import time
 
 import pytest
 
+from fewlabels.io import read_pickle
 from tests.conftest import update_params
 
 pytestmark = pytest.mark.e2e
@@ -12,32 +13,30 @@ RESULTS = ("metrics/f1.json", "plots/f1/RandomForest.csv", "plots/f1/SVM_per_cla
            "data/predictions/finetune.parquet", "data/predictions/end_to_end.parquet")
 
 
-def reproduced(project):
-    """Run the whole pipeline and commit the results as the baseline."""
-    project.dvc("repro")
-    project.run("git", "add", "-A")
-    project.run("git", "commit", "-qm", "baseline results")
+def results(project) -> dict[str, bytes]:
+    """The bytes of a few results, by path."""
     return {name: (project.path / name).read_bytes() for name in RESULTS}
 
 
-def test_params_rerun_exactly_their_stages_runs_are_reproducible_and_the_run_cache_restores(project):
-    baseline = reproduced(project)
+def test_params_rerun_exactly_their_stages_runs_are_reproducible_and_the_run_cache_restores(reproduced_project):
+    project = reproduced_project
+    baseline = results(project)
     assert project.stale_stages() == set()
     # a second run of every stage that trains or draws at random gives byte-identical results
     assert project.repro_ran("--force", "--downstream", "spectrograms") == {
         "spectrograms", "train_autoencoder", "code_features", "classify", "finetune", "end_to_end", "compare",
         "results"}
-    assert {name: (project.path / name).read_bytes() for name in RESULTS} == baseline
+    assert results(project) == baseline
 
     params = project.path / "params.yaml"
     update_params(params, {"audio": {"min_signal": 20_000}})
     assert project.repro_ran() == {"spectrograms", "handcrafted", "train_autoencoder", "code_features", "draws",
                                    "classify", "finetune", "end_to_end", "compare", "results"}
+    # the original study's 20,000-sample variant gives (49, 200) spectrograms
+    assert read_pickle(project.path / "data/spectrograms/test.pkl")["X"].shape[1:] == (49, 200)
     model = (project.path / "models/encoder.keras").read_bytes()
     update_params(params, {"autoencoder": {"latent_dim": 4}})
     assert project.repro_ran() == {"train_autoencoder", "code_features", "classify", "finetune", "compare", "results"}
-    update_params(params, {"finetune": {"hidden_units": 16}})
-    assert project.repro_ran() == {"finetune", "compare", "results"}
 
     # switching latent_dim back restores the earlier model from the run-cache instead of training again
     update_params(params, {"autoencoder": {"latent_dim": 8}})
@@ -45,6 +44,9 @@ def test_params_rerun_exactly_their_stages_runs_are_reproducible_and_the_run_cac
     assert "Stage 'train_autoencoder' is cached - skipping run, checking out outputs" in output
     assert "Epoch 1/" not in output
     assert (project.path / "models/encoder.keras").read_bytes() == model
+
+    update_params(params, {"finetune": {"hidden_units": 16}})
+    assert project.repro_ran() == {"finetune", "compare", "results"}
 
 
 def exp_show(project) -> dict[str, dict]:
@@ -61,34 +63,48 @@ def exp_show(project) -> dict[str, dict]:
     return table
 
 
-def test_exp_run_plots_diff_and_apply(project):
-    baseline = reproduced(project)
-    project.dvc("exp", "run", "-n", "latent4", "-S", "autoencoder.latent_dim=4")
+def test_queued_sweep_exp_show_plots_diff_apply_replicates_and_push_pull_into_a_fresh_clone(reproduced_project,
+                                                                                            tmp_path_factory):
+    project = reproduced_project
+    baseline = results(project)
+    project.dvc("exp", "run", "--queue", "-S", "autoencoder.latent_dim=4,6")
+    project.dvc("queue", "start", "-j", "1")
+    deadline = time.monotonic() + 600
+    while any(word in project.dvc("queue", "status").stdout for word in ("Queued", "Running")):
+        assert time.monotonic() < deadline, "the queued sweep did not finish in 10 minutes"
+        time.sleep(3)
+    assert "Failed" not in project.dvc("queue", "status").stdout
     shown = exp_show(project)
+    latents = sorted(run["params"]["autoencoder"]["latent_dim"] for name, run in shown.items() if name != "baseline")
+    assert latents == [4, 6]
+
+    # the experiment of the sweep with latent_dim 4: shown, diffed, applied and pooled by its name
+    (latent4,) = [name for name, run in shown.items()
+                  if name != "baseline" and run["params"]["autoencoder"]["latent_dim"] == 4]
     assert shown["baseline"]["params"]["autoencoder"]["latent_dim"] == 8
-    assert shown["latent4"]["params"]["autoencoder"]["latent_dim"] == 4
-    for name in ("baseline", "latent4"):
+    assert shown[latent4]["params"]["autoencoder"]["latent_dim"] == 4
+    for name in ("baseline", latent4):
         f1 = shown[name]["metrics"]["metrics/f1.json"]
         assert {"methods", "comparisons"} <= set(f1) and "code/RandomForest" in f1["comparisons"]
         assert "best_val_loss" in shown[name]["metrics"]["metrics/autoencoder.json"]
 
-    plots = json.loads(project.dvc("plots", "diff", "HEAD", "latent4", "--json").stdout)["data"]
+    plots = json.loads(project.dvc("plots", "diff", "HEAD", latent4, "--json").stdout)["data"]
     (chart,) = plots["f1 RandomForest"]
-    assert set(chart["revisions"]) == {"HEAD", "latent4"}
+    assert set(chart["revisions"]) == {"HEAD", latent4}
     values = chart["content"]["data"]["values"]
-    assert {v["rev"] for v in values} == {"HEAD", "latent4"}
-    project.run("python", "-m", "fewlabels.render_plots", "f1 RandomForest", "diff.png", "HEAD", "latent4")
+    assert {v["rev"] for v in values} == {"HEAD", latent4}
+    project.run("python", "-m", "fewlabels.render_plots", "f1 RandomForest", "diff.png", "HEAD", latent4)
     assert (project.path / "diff.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     failed = project.run("python", "-m", "fewlabels.render_plots", "f1 GBM", "x.png", check=False)
     assert failed.returncode != 0 and "no plot 'f1 GBM'; dvc knows: " in failed.stderr
 
     project.run("git", "reset", "--hard", "-q")
     project.dvc("checkout", "--force")
-    assert {name: (project.path / name).read_bytes() for name in RESULTS} == baseline
-    project.dvc("exp", "apply", "latent4")
+    assert results(project) == baseline
+    project.dvc("exp", "apply", latent4)
     assert "latent_dim: 4" in (project.path / "params.yaml").read_text()
     applied = json.loads((project.path / "metrics/f1.json").read_text())
-    expected = shown["latent4"]["metrics"]["metrics/f1.json"]
+    expected = shown[latent4]["metrics"]["metrics/f1.json"]
     assert applied["methods"] == expected["methods"]
     assert {m: c["aulc_difference"] for m, c in applied["comparisons"].items()} == {
         m: c["aulc_difference"] for m, c in expected["comparisons"].items()}
@@ -96,10 +112,10 @@ def test_exp_run_plots_diff_and_apply(project):
 
     # replicates: HEAD's and the experiments' prediction tables read through DVC, pooled per comparison
     differences = {"HEAD": json.loads(project.run("git", "show", "HEAD:metrics/f1.json").stdout)["comparisons"],
-                   "latent4": shown["latent4"]["metrics"]["metrics/f1.json"]["comparisons"]}
-    result = project.run("python", "-m", "fewlabels.replicates", "latent4", "-o", "replicates.json")
+                   latent4: shown[latent4]["metrics"]["metrics/f1.json"]["comparisons"]}
+    result = project.run("python", "-m", "fewlabels.replicates", latent4, "-o", "replicates.json")
     report = json.loads((project.path / "replicates.json").read_text())
-    assert list(report["seeds"]) == ["HEAD", "latent4"] and report["unit_of_replication"].startswith("replicate")
+    assert list(report["seeds"]) == ["HEAD", latent4] and report["unit_of_replication"].startswith("replicate")
     for method in ("code/SVM", "finetune vs scratch", "cnn_lstm"):  # every comparison pools, the networks' too
         pooled = report["comparisons"][method]
         assert pooled["aulc_difference"] == pytest.approx({name: found[method]["aulc_difference"]
@@ -110,14 +126,14 @@ def test_exp_run_plots_diff_and_apply(project):
     assert failed.returncode == 1 and failed.stderr.startswith("error: replicates: no experiment seed9 of HEAD")
     assert "--baseline" in failed.stderr
     # a later commit leaves the experiments with the commit they branched from
-    baseline = project.run("git", "rev-parse", "--short", "HEAD").stdout.strip()
+    commit = project.run("git", "rev-parse", "--short", "HEAD").stdout.strip()
     project.run("git", "commit", "-q", "--allow-empty", "-m", "notes")
-    later = project.run("python", "-m", "fewlabels.replicates", "latent4", "--baseline", baseline, "-o", "later.json")
-    assert f"2 replicates: {baseline}, latent4" in later.stdout
+    later = project.run("python", "-m", "fewlabels.replicates", latent4, "--baseline", commit, "-o", "later.json")
+    assert f"2 replicates: {commit}, {latent4}" in later.stdout
     assert json.loads((project.path / "later.json").read_text())["comparisons"]["code/SVM"]["aulc_difference"] == {
-        baseline: pytest.approx(differences["HEAD"]["code/SVM"]["aulc_difference"]),
-        "latent4": pytest.approx(differences["latent4"]["code/SVM"]["aulc_difference"])}
-    alone = project.run("python", "-m", "fewlabels.replicates", "latent4", "--baseline", baseline,
+        commit: pytest.approx(differences["HEAD"]["code/SVM"]["aulc_difference"]),
+        latent4: pytest.approx(differences[latent4]["code/SVM"]["aulc_difference"])}
+    alone = project.run("python", "-m", "fewlabels.replicates", latent4, "--baseline", commit,
                         "--without-baseline", check=False)
     assert alone.returncode == 1 and alone.stderr.startswith("error: replicates: fewer than 2 replicates")
 
@@ -131,20 +147,10 @@ def test_exp_run_plots_diff_and_apply(project):
     assert f1["comparisons"]["handcrafted/SVM_tuned vs handcrafted/SVM"]["reference"] == "handcrafted/SVM"
     assert all("search=defaults" in note or "kernel=" in note for note in f1["adapted"]["handcrafted/SVM_tuned"].values())
 
-
-def test_queued_sweep_and_push_pull_of_outputs_and_run_cache_into_a_fresh_clone(project, tmp_path_factory):
-    reproduced(project)
-    project.dvc("exp", "run", "--queue", "-S", "autoencoder.latent_dim=4,6")
-    project.dvc("queue", "start", "-j", "1")
-    deadline = time.monotonic() + 600
-    while any(word in project.dvc("queue", "status").stdout for word in ("Queued", "Running")):
-        assert time.monotonic() < deadline, "the queued sweep did not finish in 10 minutes"
-        time.sleep(3)
-    assert "Failed" not in project.dvc("queue", "status").stdout
-    latents = sorted(run["params"]["autoencoder"]["latent_dim"] for name, run in exp_show(project).items()
-                     if name != "baseline")
-    assert latents == [4, 6]
-
+    # push and pull the baseline (HEAD) into a fresh clone
+    project.run("git", "reset", "--hard", "-q")
+    project.dvc("checkout", "--force")
+    assert results(project) == baseline
     remote = tmp_path_factory.mktemp("remote")
     project.dvc("remote", "add", "-d", "local", str(remote))
     project.run("git", "commit", "-qam", "local remote")
@@ -170,4 +176,3 @@ def test_queued_sweep_and_push_pull_of_outputs_and_run_cache_into_a_fresh_clone(
     assert "Stage 'train_autoencoder' is cached - skipping run, checking out outputs" in output
     assert "Epoch 1/" not in output
     assert (clone / "models/encoder.keras").read_bytes() == (project.path / "models/encoder.keras").read_bytes()
-
