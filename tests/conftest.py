@@ -85,12 +85,17 @@ def built_once(tmp_path_factory, name: str, build) -> Path:
         root = tmp_path_factory.getbasetemp().parent  # this run's folder, shared by its workers
     else:
         root = tmp_path_factory.getbasetemp()
-    path, done = root / name, root / f"{name}.done"
+    path, done, failed = root / name, root / f"{name}.done", root / f"{name}.failed"
     with open(root / f"{name}.lock", "w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)  # released when the file closes
+        if failed.is_file():  # once is enough
+            pytest.fail(f"building the {name} project failed in another worker:\n{failed.read_text()}", pytrace=False)
         if not done.is_file():
-            shutil.rmtree(path, ignore_errors=True)  # a build that failed part way
-            build(path)
+            try:
+                build(path)
+            except BaseException as error:
+                failed.write_text(f"{type(error).__name__}: {error}")
+                raise
             done.touch()
     return path
 

@@ -16,6 +16,7 @@ from fewlabels import shards
 from fewlabels.features import FeatureError
 from fewlabels.shards import INDEX, ShardedSpectrograms, ShardWriter
 from tests.conftest import ROOT
+from tests.test_extract import chunk_stats  # a light module: joblib's workers import it
 
 
 def utterances(n_rows: list[int], shape=(3, 2), seed=0):
@@ -76,10 +77,6 @@ def split_rows(tmp_path):
         soundfile.write(path, rng.integers(-8000, 8000, n).astype(np.int16), 8000, subtype="PCM_16")
         records.append({"utterance": f"clip{i}", "path": str(path), "label": None, "speaker": f"unlabelled/{i}"})
     return pd.DataFrame(records)
-
-
-def chunk_stats(chunk):
-    return np.stack([chunk.reshape(3, -1).mean(axis=1), chunk.reshape(3, -1).std(axis=1)])
 
 
 @pytest.mark.parametrize("shard_size", [1, 2, 4, 1000])

@@ -168,11 +168,11 @@ def test_queued_sweep_exp_show_plots_diff_apply_replicates_and_push_pull_into_a_
 
     # a model trained on one machine, pushed with the run-cache: the second clone restores it instead of training it
     update_params(project.path / "params.yaml", {"autoencoder": {"latent_dim": 5}})
-    assert "Epoch 1/" in project.dvc("repro").stdout
+    assert "Epoch 1/" in project.dvc("repro", "train_autoencoder").stdout
     project.dvc("push", "--run-cache")
     cloned.dvc("pull", "--run-cache")
     update_params(clone / "params.yaml", {"autoencoder": {"latent_dim": 5}})
-    output = cloned.dvc("repro", "--pull").stdout  # --pull: the outputs of runs found in the run-cache
+    output = cloned.dvc("repro", "--pull", "train_autoencoder").stdout  # --pull: the outputs of runs in the run-cache
     assert "Stage 'train_autoencoder' is cached - skipping run, checking out outputs" in output
     assert "Epoch 1/" not in output
     assert (clone / "models/encoder.keras").read_bytes() == (project.path / "models/encoder.keras").read_bytes()
