@@ -20,36 +20,31 @@ FENCE = re.compile(r"^\s*```(\S*)\s*$")
 README_LINES = 200
 
 # Commands the docs keep although no test runs them as written yet: command -> the test that should run it.
+SWEEP = "tests/test_workflow.py::test_queued_sweep_exp_show_plots_diff_apply_replicates_and_push_pull_into_a_fresh_clone"
 AWAITING_A_TEST = {
-    # README.md
-    "dvc exp show": "tests/test_workflow.py::test_exp_run_plots_diff_and_apply",
-    "dvc plots diff HEAD latent4 -o plots_diff": "tests/test_workflow.py::test_exp_run_plots_diff_and_apply",
     # docs/experiments.md
-    "dvc exp show --drop '.*' --keep 'Experiment|latent_dim|best_val_loss|methods.code/.*\\.aulc$'":
-        "tests/test_workflow.py::test_exp_run_plots_diff_and_apply",
-    "dvc metrics diff": "tests/test_workflow.py::test_exp_run_plots_diff_and_apply",
-    "dvc exp run -n min20000 -S audio.min_signal=20000": "tests/test_workflow.py::test_exp_run_plots_diff_and_apply",
+    "dvc exp run -n min20000 -S audio.min_signal=20000": SWEEP,
     "dvc exp run -n original -S autoencoder.bottleneck_activation=softmax -S spectrogram.scale=linear "
-    "-S classify.unit=chunk": "tests/test_workflow.py::test_exp_run_plots_diff_and_apply",
+    "-S classify.unit=chunk": SWEEP,
     "dvc exp run -n glasgow -S '+classify.classifiers.SVM_tuned={search: {kernel: [linear, rbf], C: [1, 10, 100], "
     "gamma: [scale, auto]}}' -S \"compare.also_compare=['finetune vs scratch', 'cnn_lstm vs finetune', "
     "'cnn_lstm vs code/SVM', 'cnn_lstm vs handcrafted/SVM_tuned', 'handcrafted/SVM_tuned vs handcrafted/SVM']\"":
-        "tests/test_workflow.py::test_exp_run_plots_diff_and_apply",
+        SWEEP,
     "dvc exp run -n dtu -S spectrogram.kind=logmel -S spectrogram.scale=standard -S autoencoder.architecture=DTU "
     "-S autoencoder.loss=mse -S autoencoder.bottleneck=pooled -S autoencoder.filters=32 -S autoencoder.max_epochs=30":
-        "tests/test_workflow.py::test_exp_run_plots_diff_and_apply",
+        SWEEP,
     # docs/autoencoders.md
     "dvc exp run --queue -S 'autoencoder.latent_dim=64,128' -S 'autoencoder.learning_rate=0.001,0.005' "
     "-S 'autoencoder.batch_size=128,256'":
-        "tests/test_workflow.py::test_queued_sweep_and_push_pull_of_outputs_and_run_cache_into_a_fresh_clone",
+        SWEEP,
     "dvc exp show --drop '.*' --keep 'Experiment|best_val_loss|best_epoch|autoencoder.(latent_dim|learning_rate|"
     "batch_size)' --sort-by metrics/autoencoder.json:best_val_loss --sort-order asc":
-        "tests/test_workflow.py::test_queued_sweep_and_push_pull_of_outputs_and_run_cache_into_a_fresh_clone",
+        SWEEP,
     # docs/methods.md
     **{f"dvc exp run --queue -n replicate{s} -S split.seed={s} -S autoencoder.seed={s} -S finetune.seed={s}":
-       "tests/test_workflow.py::test_exp_run_plots_diff_and_apply" for s in (1, 2, 3)},
+       SWEEP for s in (1, 2, 3)},
     "python -m fewlabels.replicates replicate1 replicate2 replicate3 -o replicates.json":
-        "tests/test_workflow.py::test_exp_run_plots_diff_and_apply",
+        SWEEP,
     # docs/scaling.md
     ".venv/bin/dask scheduler": "tests/test_dask.py::test_dvc_repro_on_a_dask_cluster_gives_the_outputs_of_the_local_run",
     ".venv/bin/dask worker tcp://10.0.0.5:8786 --nworkers -1 --nthreads 1":
@@ -58,7 +53,7 @@ AWAITING_A_TEST = {
         "tests/test_dask.py::test_dvc_repro_on_a_dask_cluster_gives_the_outputs_of_the_local_run",
     "dvc repro": "tests/test_dask.py::test_dvc_repro_on_a_dask_cluster_gives_the_outputs_of_the_local_run",
     "dvc remote add -d storage /mnt/shared/fewlabels-dvc":
-        "tests/test_workflow.py::test_queued_sweep_and_push_pull_of_outputs_and_run_cache_into_a_fresh_clone",
+        SWEEP,
 }
 
 

@@ -67,7 +67,8 @@ def test_queued_sweep_exp_show_plots_diff_apply_replicates_and_push_pull_into_a_
                                                                                             tmp_path_factory):
     project = reproduced_project
     baseline = results(project)
-    project.dvc("exp", "run", "--queue", "-S", "autoencoder.latent_dim=4,6")
+    project.dvc("exp", "run", "--queue", "-n", "latent4", "-S", "autoencoder.latent_dim=4")  # README's commands
+    project.dvc("exp", "run", "--queue", "-n", "latent6", "-S", "autoencoder.latent_dim=6")
     project.dvc("queue", "start", "-j", "1")
     deadline = time.monotonic() + 600
     while any(word in project.dvc("queue", "status").stdout for word in ("Queued", "Running")):
@@ -78,9 +79,12 @@ def test_queued_sweep_exp_show_plots_diff_apply_replicates_and_push_pull_into_a_
     latents = sorted(run["params"]["autoencoder"]["latent_dim"] for name, run in shown.items() if name != "baseline")
     assert latents == [4, 6]
 
-    # the experiment of the sweep with latent_dim 4: shown, diffed, applied and pooled by its name
-    (latent4,) = [name for name, run in shown.items()
-                  if name != "baseline" and run["params"]["autoencoder"]["latent_dim"] == 4]
+    # the experiment with latent_dim 4: shown, diffed, applied and pooled by its name
+    latent4 = "latent4"
+    assert "latent4" in project.dvc("exp", "show").stdout
+    kept = project.dvc("exp", "show", "--drop", ".*", "--keep",
+                       "Experiment|latent_dim|best_val_loss|methods.code/.*\\.aulc$").stdout
+    assert "latent_dim" in kept and "bootstrap" not in kept
     assert shown["baseline"]["params"]["autoencoder"]["latent_dim"] == 8
     assert shown[latent4]["params"]["autoencoder"]["latent_dim"] == 4
     for name in ("baseline", latent4):
@@ -93,7 +97,9 @@ def test_queued_sweep_exp_show_plots_diff_apply_replicates_and_push_pull_into_a_
     assert set(chart["revisions"]) == {"HEAD", latent4}
     values = chart["content"]["data"]["values"]
     assert {v["rev"] for v in values} == {"HEAD", latent4}
-    project.run("python", "-m", "fewlabels.render_plots", "f1 RandomForest", "diff.png", "HEAD", latent4)
+    project.dvc("plots", "diff", "HEAD", "latent4", "-o", "plots_diff")
+    assert "f1 RandomForest" in (project.path / "plots_diff/index.html").read_text()
+    project.run("python", "-m", "fewlabels.render_plots", "f1 RandomForest", "diff.png", "HEAD", "latent4")
     assert (project.path / "diff.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     failed = project.run("python", "-m", "fewlabels.render_plots", "f1 GBM", "x.png", check=False)
     assert failed.returncode != 0 and "no plot 'f1 GBM'; dvc knows: " in failed.stderr
@@ -101,8 +107,10 @@ def test_queued_sweep_exp_show_plots_diff_apply_replicates_and_push_pull_into_a_
     project.run("git", "reset", "--hard", "-q")
     project.dvc("checkout", "--force")
     assert results(project) == baseline
-    project.dvc("exp", "apply", latent4)
+    project.dvc("exp", "apply", "latent4")
     assert "latent_dim: 4" in (project.path / "params.yaml").read_text()
+    changed = project.dvc("metrics", "diff").stdout  # the workspace (the applied experiment) against HEAD
+    assert "metrics/autoencoder.json" in changed and "best_val_loss" in changed
     applied = json.loads((project.path / "metrics/f1.json").read_text())
     expected = shown[latent4]["metrics"]["metrics/f1.json"]
     assert applied["methods"] == expected["methods"]
