@@ -83,8 +83,8 @@ def test_queued_sweep_exp_show_plots_diff_apply_replicates_and_push_pull_into_a_
     latent4 = "latent4"
     assert "latent4" in project.dvc("exp", "show").stdout
     kept = project.dvc("exp", "show", "--drop", ".*", "--keep",
-                       "Experiment|latent_dim|best_val_loss|methods.code/.*\\.aulc$").stdout
-    assert "latent_dim" in kept and "bootstrap" not in kept
+                       "Experiment|autoencoder.latent_dim|best_val_loss|methods.code/.*\\.aulc$").stdout
+    assert "latent4" in kept and "bootstrap" not in kept
     assert shown["baseline"]["params"]["autoencoder"]["latent_dim"] == 8
     assert shown[latent4]["params"]["autoencoder"]["latent_dim"] == 4
     for name in ("baseline", latent4):
