@@ -10,6 +10,8 @@ import textwrap
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
+from fewlabels.compare.statistics import low_budget_count
+
 FIGURE = "../plots/f1_curves.png"  # relative to docs/
 RESULTS_LINK = "docs/results.md"  # relative to README
 ANSWER_START = ("<!-- answer: rendered from metrics/f1.json by fewlabels.compare.report; "
@@ -197,11 +199,11 @@ def interval_note(f1: dict, params: dict | None = None) -> str:
 
 def low_budget_span(f1: dict, axis: str, low_budgets: int | None) -> str:
     """The budgets a low-budget AULC covers on ``axis``: the ``compare.low_budgets`` smallest of the feature
-    comparisons' grid, at least 2 (as :func:`fewlabels.compare.results.comparison_metrics` takes them)."""
+    comparisons' grid (:func:`fewlabels.compare.statistics.low_budget_count`)."""
     grid = sorted({row["budget"] for entry in comparisons(f1, True).values() for row in per_budget(entry, axis)})
     if not grid or low_budgets is None:
         return ""
-    first = grid[:min(max(2, low_budgets), len(grid))]
+    first = grid[:low_budget_count(low_budgets, len(grid))]
     return budget_text(axis, first[0], first[-1])
 
 

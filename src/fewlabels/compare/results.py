@@ -14,7 +14,8 @@ import pandas as pd
 
 from fewlabels.compare.confusion import confusion_counts
 from fewlabels.compare.params import CompareParams
-from fewlabels.compare.statistics import aulc, bootstrap_f1, crossover, holm, paired_comparison, point_f1
+from fewlabels.compare.statistics import (aulc, bootstrap_f1, crossover, holm, low_budget_count, paired_comparison,
+                                          point_f1)
 from fewlabels.errors import FewlabelsError
 
 REFERENCE_FAMILY = "handcrafted"
@@ -107,7 +108,7 @@ def comparison_pairs(results: list[AxisResult], default_reference: str, also: li
 
 
 def comparison_metrics(results: list[AxisResult], confidence: float, low_budgets: int, default_reference: str,
-              also: list[str] = ()) -> dict:
+                       also: list[str] = ()) -> dict:
     """``metrics/f1.json``: per method the AULC (and its interval) on each axis, the low-budget AULC and F1 with
     all labels; per comparison the AULC differences, per-budget differences, decisions and crossovers.
     ``aulc`` is the fraction axis' where a method has one, else the per-class axis' (``aulc_axis`` says which)."""
@@ -117,7 +118,7 @@ def comparison_metrics(results: list[AxisResult], confidence: float, low_budgets
     pairs = comparison_pairs(results, default_reference, list(also))
     for result in results:
         suffix = "" if result.axis == "fraction" else f"_{X_NAMES[result.axis]}"
-        first = min(max(2, low_budgets), len(result.budgets))
+        first = low_budget_count(low_budgets, len(result.budgets))
         areas = {"aulc": (aulc(result.point, result.x), aulc(result.resampled, result.x)),
                  "low_budget_aulc": (aulc(result.point, result.x, first), aulc(result.resampled, result.x, first))}
         for i, method in enumerate(result.methods):

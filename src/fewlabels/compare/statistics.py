@@ -110,6 +110,12 @@ def aulc(f1: np.ndarray, x: np.ndarray, first: int | None = None) -> np.ndarray:
     return np.trapezoid(f1, x, axis=-1) / (x[-1] - x[0])
 
 
+def low_budget_count(low_budgets: int, n_budgets: int) -> int:
+    """How many of an axis's ``n_budgets`` smallest budgets the low-budget AULC covers: ``compare.low_budgets``,
+    at least 2 (an area needs two points), at most all."""
+    return min(max(2, low_budgets), n_budgets)
+
+
 @dataclass(frozen=True)
 class PairedComparison:
     """A method minus its reference, each field of shape (...): the point difference, its percentile
