@@ -84,8 +84,8 @@ def check_spectrogram_fits_autoencoder(audio: AudioParams, spectrogram: Spectrog
     need = smallest_input(autoencoder.architecture)
     if need is None or min(shape) >= need:
         return
-    ways = ways_to_grow(audio, spectrogram, need) + [f"set autoencoder.architecture to "
-                                                     f"{' or '.join(architectures_for(shape))}"]
+    ways = [*ways_to_grow(audio, spectrogram, shape, need),
+            f"set autoencoder.architecture to {' or '.join(architectures_for(shape))}"]
     raise ValueError(f"autoencoder.architecture {autoencoder.architecture} cannot encode spectrograms of shape "
                      f"{shape} (audio.min_signal {audio.min_signal} at {audio.sample_rate} Hz, spectrogram.kind "
                      f"{spectrogram.kind}): it needs at least {need} frames and {need} bins; {', or '.join(ways)}")

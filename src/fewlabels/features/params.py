@@ -104,9 +104,10 @@ def _mel_shape(audio: AudioParams, mel: MelParams) -> tuple[int, int]:
     return mel_spectrogram_shape(audio.min_signal, window, hop, mel.bands)
 
 
-def ways_to_grow(audio: AudioParams, spectrogram: SpectrogramParams, need: int) -> list[str]:
-    """The param changes that give a chunk's spectrogram at least ``need`` frames and ``need`` bins."""
-    frames, bins = chunk_spectrogram_shape(audio, spectrogram)
+def ways_to_grow(audio: AudioParams, spectrogram: SpectrogramParams, shape: tuple[int, int], need: int) -> list[str]:
+    """The param changes that give a chunk's spectrogram of ``shape`` (:func:`chunk_spectrogram_shape`) at least
+    ``need`` frames and ``need`` bins."""
+    frames, bins = shape
     rate = audio.sample_rate
     if spectrogram.kind == "linear":
         window = window_samples(spectrogram.window_s, rate)
