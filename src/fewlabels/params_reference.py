@@ -18,8 +18,9 @@ import yaml
 from annotated_types import Ge, Gt, Le, Lt, MinLen
 from pydantic.fields import FieldInfo
 
+from fewlabels.errors import FewlabelsError, run
 from fewlabels.io import atomic_path
-from fewlabels.params import Params, ParamsError, load_params, read_params_file
+from fewlabels.params import Params, load_params, read_params_file
 
 PAGE, PARAMS = Path("docs/params.md"), Path("params.yaml")
 COMMAND = "python -m fewlabels.params_reference"
@@ -123,25 +124,20 @@ def render(defaults: dict) -> str:
     return "\n".join(lines) + "\n"
 
 
-def main(argv: list[str] | None = None) -> int:
+def main(argv: list[str]) -> None:
+    """Write the page, or with ``--check`` raise a :class:`FewlabelsError` where it is missing or out of date."""
     parser = argparse.ArgumentParser(prog=COMMAND, description=__doc__.split("\n\n")[0])
     parser.add_argument("--check", action="store_true", help=f"exit 1 if {PAGE} differs from what it would write")
     args = parser.parse_args(argv)
-    try:
-        load_params(PARAMS)
-    except ParamsError as error:
-        print(f"error: {error}", file=sys.stderr)
-        return 1
+    load_params(PARAMS)  # a ParamsError names what is wrong
     page = render(read_params_file(PARAMS))
     if args.check:
         if not PAGE.is_file() or PAGE.read_text() != page:
-            print(f"error: {PAGE} is out of date: run {COMMAND}", file=sys.stderr)
-            return 1
-        return 0
+            raise FewlabelsError(f"{PAGE} is out of date: run {COMMAND}")
+        return
     with atomic_path(PAGE) as tmp:
         tmp.write_text(page)
-    return 0
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    run(lambda: main(sys.argv[1:]))
