@@ -176,7 +176,8 @@ def test_full_dvc_repro_then_plots_show(reproduced_project):
     assert [(b["axis"], b["budget"]) for b in versus["per_budget"]] == [("count", 1.0), ("count", 2.0)]
     assert summary["comparisons"]["cnn_lstm vs code/SVM"]["reference"] == "code/SVM"
     assert summary["adapted"]["finetune"] == {"count 1": "fixed_epochs=2 in 1 of 1 draws",
-                                              "count 2": "fixed_epochs=2 in 1 of 1 draws"}
+                                              "count 2": "fixed_epochs=2 in 1 of 1 draws",
+                                              "budgets": "no fraction axis; 1 of 2 repeats"}
     predictions = pd.read_parquet(path / "data/predictions/classify.parquet")
     draws = pd.read_csv(path / "data/draws.csv")
     assert len(predictions) == 10 * len(draws.groupby(["axis", "budget", "repeat"])) * predictions["utterance"].nunique()

@@ -40,7 +40,7 @@ def run_draw(train, test, drawn, budget, repeat):
     draws = pd.DataFrame({"axis": "count", "budget": budget, "repeat": repeat, "utterance": drawn})
     params = dataclasses.replace(PARAMS, budgets={"count": [budget, budget]})
     return train_on_draws({"cnn_lstm": lambda: cnn_lstm(train.X.shape[1:], len(CLASSES), params)}, train, test,
-                          draws, params, "end_to_end", "utterance", CLASSES)
+                          draws, params, "end_to_end", "utterance", CLASSES)[:2]
 
 
 def test_the_cnn_lstm_learns_a_visible_class_cue_deterministically_and_stops_on_a_speaker_slice():

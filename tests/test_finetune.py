@@ -84,7 +84,7 @@ def run_draw(encoder, train, test, drawn, budget, repeat, unit="utterance"):
     draws = pd.DataFrame({"axis": "count", "budget": budget, "repeat": repeat, "utterance": drawn})
     params = dataclasses.replace(PARAMS, budgets={"count": [budget, budget]})
     return train_on_draws(builders(encoder, len(CLASSES), params), train, test, draws, params, "finetune", unit,
-                          CLASSES)
+                          CLASSES)[:2]
 
 
 def test_a_draw_gives_paired_predictions_of_both_methods_deterministically():
@@ -124,7 +124,12 @@ def test_chunk_units_keep_every_chunk():
 
 
 @pytest.mark.parametrize("budgets, message", [
-    ({"count": [1, 3]}, r"finetune.budgets.count 3 is not among the draws' count budgets \(1, 2, 4"),
+    ({"count": [1, 3]}, r"finetune.budgets.count 3 is not among the draws' count budgets \(1, 2, 4, 8, 16, 32, 64, "
+                        r"all; .*; all: every labelled utterance\)"),
+    ({"count": [1, 3, "all"]}, r"finetune.budgets.count 3 is not among"),
+    ({"fraction": "auto"}, "'auto' and 'all' are count budgets; list the fractions"),
+    ({"fraction": [0.5, "all"]}, "'auto' and 'all' are count budgets"),
+    ({"count": "every"}, "finetune.budgets.count"),
     ({"fraction": [0.5]}, "finetune.budgets.fraction must hold at least 2 entries"),
     ({"fraction": [0.02, 0.03]}, "finetune.budgets.fraction 0.03 is not among"),
 ])

@@ -82,3 +82,30 @@ def test_emodb_with_chunks_too_short_for_the_autoencoder_stops_in_the_first_stag
             "autoencoder.architecture=AE4")
     assert json.loads((project.path / "metrics/corpus.json").read_text())["excluded"] == {}
     assert json.loads((project.path / "metrics/f1.json").read_text())
+
+
+def test_a_network_budget_the_split_cannot_fill_is_refused_by_the_split_and_its_advice_runs(project):
+    """The tiny corpus' split holds 2 labelled utterances per class: a count budget of 4 cannot be drawn, and the
+    split (the first stage that knows) says so before any audio is read; ``all`` as advised is then drawn."""
+    grid = ("draws.largest_count=8",)
+    result = project.dvc("exp", "run", "split", "-S", *grid, "-S", "finetune.budgets.count=[1,4]", check=False)
+    error = one_error_line(result)
+    assert error == ("error: params.yaml: finetune.budgets.count 4 cannot be drawn from this corpus (the split's "
+                     "biggest class has 2 labelled utterances): its count budgets are 1, all (2); pick from those, "
+                     "or set finetune.budgets.count to auto"), error
+    assert "Running stage 'split'" in result.stdout and "Running stage 'spectrograms'" not in result.stdout
+    project.dvc("exp", "run", "split", "-S", *grid, "-S", "finetune.budgets.count=[1,all]")
+
+
+def test_network_budgets_all_and_auto_resolve_on_the_drawn_grid_and_are_recorded(reproduced_project):
+    project = reproduced_project  # tiny params: 2 labelled utterances per class, networks on count 1 and 2
+    predictions = (project.path / "data/predictions/end_to_end.parquet").read_bytes()
+    for budgets in ([1, "all"], "auto"):
+        update_params(project.path / "params.yaml", {"end_to_end": {"budgets": {"count": budgets}}})
+        assert project.repro_ran() == {"end_to_end"}  # the same draws: the same predictions, compare stays
+        assert (project.path / "data/predictions/end_to_end.parquet").read_bytes() == predictions
+        assert json.loads((project.path / "metrics/end_to_end.json").read_text())["budgets"] == {"count": [1.0, 2.0]}
+    update_params(project.path / "params.yaml", {"draws": {"largest_count": 8}, "end_to_end": {"budgets": {"count": [1, 4]}}})
+    error = one_error_line(project.dvc("repro", check=False))
+    assert error.startswith("error: params.yaml: end_to_end.budgets.count 4 cannot be drawn from this corpus (the "
+                            "biggest class has 2 labelled utterances with audio long enough)"), error

@@ -47,8 +47,8 @@ def test_every_section_and_every_param_has_a_description():
     ("spectrogram.db_floor", "float in [-300, 0)", "-80.0"),
     ("corpus.synthetic.valence_shift.rate", "float in [0, 400]", "48.0"),
     ("end_to_end.fixed_epochs", "int ≥ 1", "25"),  # inherited from DrawTrainingParams
-    ("finetune.budgets", "mapping of (one of: fraction, count) to (list of float > 0, ≥ 2 entries), ≥ 1 entry",
-     "{count: [1, 4, 16, 64]}"),
+    ("finetune.budgets", "mapping of (one of: fraction, count) to ((list of (float > 0 or one of: all), ≥ 2 entries) "
+                         "or one of: auto), ≥ 1 entry", "{count: auto}"),
 ])
 def test_a_row_shows_the_range_or_choices_and_the_default_of_params_yaml(page, key, kind, default):
     assert row(page, key).startswith(f"| `{key}` | {kind} | `{default}` | ")

@@ -18,7 +18,7 @@ from pydantic.dataclasses import dataclass
 
 from fewlabels.autoencoder.params import (AutoencoderParams, architectures_for, check_pooled_bottleneck,
                                           smallest_input)
-from fewlabels.compare.draws import budget_grid, missing_budgets
+from fewlabels.compare.draws import ALL, AUTO, budget_grid, missing_budgets
 from fewlabels.compare.params import CompareParams, DrawsParams
 from fewlabels.compute import ComputeParams
 from fewlabels.corpus.params import CorpusParams
@@ -28,6 +28,9 @@ from fewlabels.features.params import (AudioParams, HandcraftedParams, Spectrogr
 from fewlabels.methods.params import ClassifyParams, DrawTrainingParams, EndToEndParams, FinetuneParams
 from fewlabels.schema import SECTION, did_you_mean
 from fewlabels.split import SplitParams
+
+
+NETWORK_SECTIONS = ("finetune", "end_to_end")  # the sections that train a network on each draw of a budget grid
 
 
 class ParamsError(FewlabelsError):
@@ -71,9 +74,14 @@ class Params:
         check_spectrogram_fits_autoencoder(self.audio, self.spectrogram, self.autoencoder)
         check_loss_fits_scale(self.autoencoder.loss, self.spectrogram.scale)
         check_handcrafted_windows(self.audio, self.handcrafted)
-        for section in ("finetune", "end_to_end"):
+        for section in NETWORK_SECTIONS:
             check_network_budgets(section, getattr(self, section), self.draws)
         return self
+
+    @property
+    def network_budgets(self) -> dict[str, dict]:
+        """The ``budgets`` of every section that trains networks on the draws, by section name."""
+        return {section: getattr(self, section).budgets for section in NETWORK_SECTIONS}
 
 
 def check_spectrogram_fits_autoencoder(audio: AudioParams, spectrogram: SpectrogramParams,
@@ -106,11 +114,13 @@ def check_network_budgets(section: str, network: DrawTrainingParams, draws: Draw
                          "lower it or raise draws.repeats")
     for axis, budgets in network.budgets.items():
         grid = budget_grid(axis, draws.fraction_step, draws.largest_count)
-        off = missing_budgets(budgets, grid)
+        off = [] if budgets == AUTO else missing_budgets([b for b in budgets if b != ALL], grid)
         if off:
             shown = ", ".join(f"{value:g}" for value in grid[:12]) + (", ..." if len(grid) > 12 else "")
+            every = f", {ALL}" if axis == "count" else ""
             raise ValueError(f"{section}.budgets.{axis} {', '.join(f'{b:g}' for b in off)} is not among the draws' "
-                             f"{axis} budgets ({shown}; set by draws.fraction_step and draws.largest_count)")
+                             f"{axis} budgets ({shown}{every}; set by draws.fraction_step and draws.largest_count"
+                             + (f"; {ALL}: every labelled utterance" if every else "") + ")")
 
 
 _ADAPTER = TypeAdapter(Params)
@@ -131,7 +141,9 @@ def load_params(path: str | Path = "params.yaml") -> Params:
     try:
         return _ADAPTER.validate_python(raw)
     except ValidationError as error:
-        problems = sorted(error.errors(), key=lambda problem: problem["type"] != "unexpected_keyword_argument")
+        problems = sorted(error.errors(), key=lambda problem: (  # unknown keys first, then a misspelt word
+            problem["type"] != "unexpected_keyword_argument",
+            not (problem["type"] == "literal_error" and isinstance(problem.get("input"), str))))
         more = f" ({len(problems) - 1} more problem(s) after this one)" if len(problems) > 1 else ""
         raise ParamsError(f"{path}: {problem_sentence(problems[0])}{more}") from None
 
@@ -143,8 +155,11 @@ _BOUNDS = {"greater_than_equal": ("ge", "at least"), "greater_than": ("gt", "gre
 
 
 def _key(loc: tuple) -> str:
+    """``loc`` as a param key, without the tags pydantic puts in it for the branches of a union."""
     key = ""
     for part in loc:
+        if isinstance(part, str) and ("[" in part or part.startswith(("constrained-", "function-"))):
+            continue
         key += f"[{part}]" if isinstance(part, int) else f".{part}" if key else str(part)
     return key
 

@@ -64,7 +64,8 @@ def describe(annotation, metadata=()) -> str:
     if origin is typing.Literal:
         return "one of: " + ", ".join(map(str, args))
     if origin in (typing.Union, types.UnionType):
-        return " or ".join(["null"] * (type(None) in args) + [describe(a) for a in args if a is not type(None)])
+        named = [describe(a) for a in args if a is not type(None)]
+        return " or ".join(["null"] * (type(None) in args) + [_part(text) if len(named) > 1 else text for text in named])
     if origin in (list, dict):
         items = (f"list of {_part(describe(args[0]))}" if origin is list
                  else f"mapping of {_part(describe(args[0]))} to {_part(describe(args[1]))}")

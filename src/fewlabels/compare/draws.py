@@ -10,8 +10,11 @@ import zlib
 import numpy as np
 import pandas as pd
 
+from fewlabels.errors import FewlabelsError
+
 AXES = ("fraction", "count")
 COLUMNS = ["axis", "budget", "repeat", "utterance"]
+ALL, AUTO = "all", "auto"  # a network section's count budget "every labelled utterance", and its default grid
 
 
 def fractions(step: float) -> np.ndarray:
@@ -34,6 +37,11 @@ def counts(largest: int, class_sizes: list[int]) -> np.ndarray:
     return np.append(grid[grid < every], every)
 
 
+def drawn_grids(fraction_step: float, largest_count: int, class_sizes: list[int]) -> dict[str, np.ndarray]:
+    """The budgets the draws stage draws on each axis, for classes of ``class_sizes`` labelled utterances."""
+    return {"fraction": fractions(fraction_step), "count": counts(largest_count, class_sizes)}
+
+
 def budget_grid(axis: str, fraction_step: float, largest_count: int) -> list[float]:
     """The budgets of ``axis`` that the draws params give whatever the corpus (the count axis without its "all")."""
     return [float(b) for b in (fractions(fraction_step) if axis == "fraction" else doubling(largest_count))]
@@ -42,6 +50,41 @@ def budget_grid(axis: str, fraction_step: float, largest_count: int) -> list[flo
 def missing_budgets(budgets: list[float], grid) -> list[float]:
     """The ``budgets`` that are not (to rounding) on ``grid``, in order."""
     return [budget for budget in budgets if not np.isclose(np.asarray(grid, dtype=float), budget).any()]
+
+
+def network_budgets(spec: list | str, grid: np.ndarray) -> list[float]:
+    """The budgets a network section's ``spec`` for one axis means on that axis's drawn ``grid`` (increasing; on the
+    count axis its last budget is every labelled utterance): a list as given, ``all`` being the grid's last; ``auto``
+    every other doubling 1, 4, 16, ... of the grid, then all labels where that is at least one more doubling."""
+    grid = np.asarray(grid, dtype=float)
+    if spec != AUTO:
+        return [float(grid[-1]) if budget == ALL else float(budget) for budget in spec]
+    chosen = [float(b) for b in grid if np.log2(b) % 2 == 0 and b < grid[-1]]
+    if not chosen or grid[-1] >= 2 * chosen[-1]:
+        chosen.append(float(grid[-1]))
+    return chosen
+
+
+def describe_grid(axis: str, grid: np.ndarray) -> str:
+    """``grid`` as a user writes it: "1, 2, 4, 8, all (14)" on the count axis, "0.5, 1" on the fraction axis."""
+    shown = [f"{budget:g}" for budget in grid]
+    if axis == "count":
+        shown[-1] = f"{ALL} ({shown[-1]})"
+    return ", ".join(shown)
+
+
+def check_network_grids(sections: dict[str, dict], grids: dict[str, np.ndarray], reason: str) -> None:
+    """A :class:`FewlabelsError` for the first budget of a network section (name -> its ``budgets`` params) that
+    the drawn ``grids`` lack; ``reason`` says what decided the grids, e.g. "the split's largest class has 14
+    labelled utterances"."""
+    for section, budgets in sections.items():
+        for axis, spec in budgets.items():
+            missing = missing_budgets(network_budgets(spec, grids[axis]), grids[axis])
+            if missing:
+                raise FewlabelsError(
+                    f"params.yaml: {section}.budgets.{axis} {', '.join(f'{b:g}' for b in missing)} cannot be drawn "
+                    f"from this corpus ({reason}): its {axis} budgets are {describe_grid(axis, grids[axis])}; pick "
+                    f"from those" + (f", or set {section}.budgets.{axis} to {AUTO}" if axis == "count" else ""))
 
 
 def draw_key(axis: str, budget: float) -> int:
@@ -70,8 +113,7 @@ def draw(by_class: dict[int, np.ndarray], axis: str, budget: float, repeat: int,
 def all_draws(by_class: dict[int, np.ndarray], fraction_step: float, largest_count: int, repeats: int,
               seed: int) -> pd.DataFrame:
     """Every draw of both axes as rows (axis, budget, repeat, utterance)."""
-    sizes = [members.size for members in by_class.values()]
-    grids = {"fraction": fractions(fraction_step), "count": counts(largest_count, sizes)}
+    grids = drawn_grids(fraction_step, largest_count, [members.size for members in by_class.values()])
     frames = [pd.DataFrame({"axis": axis, "budget": float(budget), "repeat": repeat,
                             "utterance": draw(by_class, axis, float(budget), repeat, seed)})
               for axis, grid in grids.items() for budget in grid for repeat in range(repeats)]

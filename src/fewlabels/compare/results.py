@@ -174,15 +174,39 @@ def compare_tables(table: pd.DataFrame, params: CompareParams) -> tuple[list[Axi
 
 def adaptations(table: pd.DataFrame) -> dict[str, dict[str, str]]:
     """Per method, the params adapted to small draws or chosen by a search, per budget: "count 1" ->
-    "n_neighbors=3 in 5 of 5 draws", "fraction 1" -> "C=1.0 in 3 of 5 draws; C=10.0 in 2 of 5 draws"."""
+    "n_neighbors=3 in 5 of 5 draws", "fraction 1" -> "C=1.0 in 3 of 5 draws; C=10.0 in 2 of 5 draws"; and, for a
+    method trained on fewer draws than others (the networks), "budgets" -> "count 1, 4, 14 of 1, 2, 4, 8, 14;
+    3 of 5 repeats"."""
     draws = table.drop_duplicates(["method", "axis", "budget", "repeat"])
     totals = draws.groupby(["method", "axis", "budget"]).size()
     found = draws[draws["adapted"].fillna("") != ""] if "adapted" in draws else draws.iloc[:0]
-    return {method: {f"{axis} {budget:g}": "; ".join(
-                         f"{change} in {count} of {totals[(method, axis, budget)]} draws"
-                         for change, count in group["adapted"].value_counts(sort=False).sort_index().items())
-                     for (axis, budget), group in rows.groupby(["axis", "budget"])}
-            for method, rows in found.groupby("method")}
+    adapted = {method: {f"{axis} {budget:g}": "; ".join(
+                            f"{change} in {count} of {totals[(method, axis, budget)]} draws"
+                            for change, count in group["adapted"].value_counts(sort=False).sort_index().items())
+                        for (axis, budget), group in rows.groupby(["axis", "budget"])}
+               for method, rows in found.groupby("method")}
+    for method, fewer in fewer_draws(draws).items():
+        adapted.setdefault(method, {})["budgets"] = fewer
+    return adapted
+
+
+def fewer_draws(draws: pd.DataFrame) -> dict[str, str]:
+    """Per method that ran fewer budgets or repeats than the most any method ran (rows: one per method, axis,
+    budget and repeat), which: "count 1, 4, 14 of 1, 2, 4, 8, 14; 3 of 5 repeats"."""
+    def listed(values) -> str:
+        return ", ".join(f"{value:g}" for value in sorted(values))
+    grids = {axis: set(rows["budget"]) for axis, rows in draws.groupby("axis")}
+    repeats = draws["repeat"].nunique()
+    fewer = {}
+    for method, rows in draws.groupby("method", sort=False):
+        own = {axis: set(group["budget"]) for axis, group in rows.groupby("axis")}
+        parts = [f"{axis} {listed(own.get(axis, ()))} of {listed(grid)}" if own.get(axis) else f"no {axis} axis"
+                 for axis, grid in grids.items() if own.get(axis) != grid]
+        if rows["repeat"].nunique() < repeats:
+            parts.append(f"{rows['repeat'].nunique()} of {repeats} repeats")
+        if parts:
+            fewer[method] = "; ".join(parts)
+    return fewer
 
 
 def _comparison(found, index=()) -> dict:

@@ -10,7 +10,7 @@ from dvclive import Live
 from tqdm import tqdm
 
 from fewlabels import paths
-from fewlabels.compare.draws import missing_budgets
+from fewlabels.compare.draws import check_network_grids, network_budgets
 from fewlabels.errors import FewlabelsError
 from fewlabels.io import atomic_path, read_pickle, write_json
 from fewlabels.methods.params import DrawTrainingParams
@@ -25,30 +25,28 @@ def read_inputs() -> tuple[Spectrograms, Spectrograms, list[str], pd.DataFrame]:
             list(labelled["classes"]), pd.read_csv(paths.DRAWS, dtype={"utterance": str}))
 
 
-def selected_draws(draws: pd.DataFrame, params: DrawTrainingParams, stage: str) -> pd.DataFrame:
-    """The rows of ``draws`` on ``params.budgets`` and its first ``params.repeats`` repeats; an error naming the
-    budgets the draws stage did not draw (e.g. a count above the biggest class)."""
+def selected_draws(draws: pd.DataFrame, params: DrawTrainingParams, stage: str) -> tuple[pd.DataFrame, dict]:
+    """The rows of ``draws`` on ``params.budgets`` and its first ``params.repeats`` repeats, and those budgets per
+    axis (``auto`` and ``all`` resolved on the drawn grid); an error naming budgets the draws stage did not draw."""
+    grids = {axis: np.sort(rows["budget"].unique()) for axis, rows in draws.groupby("axis")}
+    check_network_grids({stage: params.budgets}, grids, "as the draws stage drew it")
+    chosen = {axis: network_budgets(spec, grids[axis]) for axis, spec in params.budgets.items()}
     keep = np.zeros(len(draws), dtype=bool)
-    for axis, budgets in params.budgets.items():
-        drawn = draws.loc[draws["axis"] == axis, "budget"].unique()
-        missing = missing_budgets(budgets, drawn)
-        if missing:
-            raise FewlabelsError(f"params.yaml: {stage}.budgets.{axis} {', '.join(f'{b:g}' for b in missing)} "
-                                 f"was not drawn (this corpus' {axis} budgets: "
-                                 f"{', '.join(f'{b:g}' for b in sorted(drawn))}); pick budgets from those")
+    for axis, budgets in chosen.items():
         on_grid = (draws["axis"] == axis) & np.isclose(draws["budget"].to_numpy()[:, None], budgets).any(axis=1)
         keep |= on_grid & (draws["repeat"] < params.repeats)
-    return draws[keep]
+    return draws[keep], chosen
 
 
 def train_on_draws(builders: dict[str, Callable[[], keras.Model]], train: Spectrograms, test: Spectrograms,
                    draws: pd.DataFrame, params: DrawTrainingParams, stage: str, unit: str,
-                   classes: list[str]) -> tuple[pd.DataFrame, list[Run]]:
+                   classes: list[str]) -> tuple[pd.DataFrame, list[Run], dict]:
     """For every draw of ``params``' grid (rows of ``data/draws.csv``) and every method (name -> a function that
     builds its untrained model), train on the draw's chunks and predict the test units. Returns the prediction
-    table (the common columns) and the runs."""
+    table (the common columns), the runs and the budgets per axis."""
     units = unit_table(test.utterance, test.chunk, test.speaker, test.y, unit)
-    groups = list(selected_draws(draws, params, stage).groupby(["axis", "budget", "repeat"], sort=False))
+    selected, budgets = selected_draws(draws, params, stage)
+    groups = list(selected.groupby(["axis", "budget", "repeat"], sort=False))
     frames, runs = [], []
     for (axis, budget, repeat), drawn in tqdm(groups, desc=stage, unit="draw"):
         draw = Draw(drawn["utterance"].to_numpy(), str(axis), float(budget), int(repeat))
@@ -57,7 +55,7 @@ def train_on_draws(builders: dict[str, Callable[[], keras.Model]], train: Spectr
             table, done = train_and_predict(build, method, train, test, units, draw, rows, params, stage, unit, classes)
             frames.append(table)
             runs.append(done)
-    return pd.concat(frames, ignore_index=True), runs
+    return pd.concat(frames, ignore_index=True), runs, budgets
 
 
 def costs(runs: list[Run]) -> dict:

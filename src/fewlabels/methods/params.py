@@ -61,16 +61,17 @@ class ClassifyParams:
         return classifiers
 
 
-Budgets = Annotated[dict[Literal["fraction", "count"], Annotated[list[Positive], Field(min_length=2)]],
-                    Field(min_length=1)]
+AxisBudgets = Annotated[list[Positive | Literal["all"]], Field(min_length=2)] | Literal["auto"]
+Budgets = Annotated[dict[Literal["fraction", "count"], AxisBudgets], Field(min_length=1)]
 
 
 @dataclass(config=SECTION)
 class DrawTrainingParams:
     """A network trained on each draw of a budget grid (the sections ``finetune`` and ``end_to_end``)."""
 
-    budgets: Annotated[Budgets, doc("axis (fraction, count) -> at least 2 budgets (for an AULC), a subset of the "
-                                    "draws' grid")]
+    budgets: Annotated[Budgets, doc("axis (fraction, count) -> at least 2 budgets (for an AULC) of the draws' grid; "
+                                    "on the count axis 'all' is every labelled utterance and 'auto' (the default) "
+                                    "follows the corpus: 1, 4, 16, ... up to its largest budget, then all")]
     repeats: Annotated[Count, doc("the first repeats of each budget's draws, at most draws.repeats")]
     learning_rate: Annotated[Float, Field(gt=0, le=10), doc("Adam's learning rate")]
     batch_size: Annotated[Count, doc("chunks per batch")]
@@ -83,6 +84,14 @@ class DrawTrainingParams:
                                                          "draws train fixed_epochs")]
     fixed_epochs: Annotated[Count, doc("epochs for a draw too small for a validation slice")]
     seed: Annotated[Seed, doc("seed of the weights, the validation speakers and the batch order")]
+
+    @field_validator("budgets")
+    @classmethod
+    def _words_on_the_count_axis(cls, budgets):
+        fraction = budgets.get("fraction")
+        if fraction == "auto" or (isinstance(fraction, list) and "all" in fraction):
+            raise ValueError("'auto' and 'all' are count budgets; list the fractions, e.g. fraction: [0.1, 0.5, 1]")
+        return budgets
 
 
 @dataclass(config=SECTION)

@@ -13,11 +13,11 @@ def main() -> None:
     params = load_params()
     enable_determinism()
     train, test, classes, draws = read_inputs()
-    shape = train.X.shape[1:]
-    table, runs = train_on_draws({"cnn_lstm": lambda: cnn_lstm(shape, len(classes), params.end_to_end)}, train, test,
-                                 draws, params.end_to_end, "end_to_end", params.classify.unit, classes)
+    builders = {"cnn_lstm": lambda: cnn_lstm(train.X.shape[1:], len(classes), params.end_to_end)}
+    table, runs, budgets = train_on_draws(builders, train, test, draws, params.end_to_end, "end_to_end",
+                                          params.classify.unit, classes)
     write_outputs(table, runs, paths.predictions("end_to_end"), paths.metrics("end_to_end"),
-                  paths.network_logs("end_to_end"), {})
+                  paths.network_logs("end_to_end"), {"budgets": budgets})
 
 
 if __name__ == "__main__":

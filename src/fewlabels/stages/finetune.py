@@ -17,10 +17,11 @@ def main() -> None:
     enable_determinism()
     encoder = keras.models.load_model(paths.ENCODER)
     train, test, classes, draws = read_inputs()
-    table, runs = train_on_draws(builders(encoder, len(classes), params.finetune), train, test, draws,
-                                 params.finetune, "finetune", params.classify.unit, classes)
+    table, runs, budgets = train_on_draws(builders(encoder, len(classes), params.finetune), train, test, draws,
+                                          params.finetune, "finetune", params.classify.unit, classes)
     write_outputs(table, runs, paths.predictions("finetune"), paths.metrics("finetune"),
-                  paths.network_logs("finetune"), {"freeze_encoder": params.finetune.freeze_encoder})
+                  paths.network_logs("finetune"),
+                  {"budgets": budgets, "freeze_encoder": params.finetune.freeze_encoder})
 
 
 if __name__ == "__main__":

@@ -1,6 +1,7 @@
 """split stage: speaker-independent labelled / test / unlabelled split of the manifest."""
 
 from fewlabels import paths
+from fewlabels.compare.draws import check_network_grids, drawn_grids
 from fewlabels.errors import run
 from fewlabels.io import write_csv, write_json
 from fewlabels.manifest import read_manifest
@@ -9,11 +10,16 @@ from fewlabels.split import exclude_classes, speaker_split, split_metrics
 
 
 def main() -> None:
-    params = load_params().split
+    everything = load_params()
+    params = everything.split
     manifest, excluded = exclude_classes(read_manifest(paths.MANIFEST), params.exclude_classes)
     targets = {"labelled": params.labelled_per_class, "test": params.test_per_class,
                "unlabelled": params.unlabelled_per_class}
     splits, unused = speaker_split(manifest, targets, params.seed, params.partitions)
+    sizes = splits["labelled"]["label"].value_counts()  # the count budgets follow the biggest labelled class
+    check_network_grids(everything.network_budgets,
+                        drawn_grids(everything.draws.fraction_step, everything.draws.largest_count, list(sizes)),
+                        f"the split's biggest class has {sizes.max()} labelled utterances")
     for name, rows in splits.items():
         write_csv(paths.split_table(name), rows)
     summary = split_metrics(splits, unused, excluded, targets)
