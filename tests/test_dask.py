@@ -1,13 +1,20 @@
 """compute.scheduler: the per-clip work of spectrograms, handcrafted and classify on a real Dask cluster
-(a dask.distributed LocalCluster with worker processes), byte-identical to the local run."""
+(``dask scheduler`` and ``dask worker`` processes, as docs/scaling.md starts them), byte-identical to the local run."""
 import hashlib
+import os
+import re
+import shlex
+import subprocess
+import threading
+import time
 
 import pytest
-from distributed import LocalCluster
+from distributed import Client, LocalCluster
 
 from fewlabels import compute
 from fewlabels.compute import ComputeError, work_on
-from tests.conftest import update_params
+from tests.conftest import BIN, update_params
+from tests.documented import block_commands
 
 ON_THE_CLUSTER = ("spectrograms", "handcrafted", "classify")
 OUTPUTS = ("data/spectrograms", "data/features/labelled_hlf.pkl", "data/features/test_hlf.pkl",
@@ -21,18 +28,55 @@ def digests(root) -> dict[str, str]:
     return {str(path.relative_to(root)): hashlib.md5(path.read_bytes()).hexdigest() for path in files}
 
 
+MARKER = "<!-- run by tests/test_dask.py::test_dvc_repro_on_a_dask_cluster_gives_the_outputs_of_the_local_run -->"
+DOCUMENTED_ADDRESS = "tcp://10.0.0.5:8786"  # the docs' example; the test puts its own scheduler's address there
+
+
+def started(command: str, cwd, env, pattern: str, timeout: float = 60) -> tuple[subprocess.Popen, re.Match]:
+    """``command`` (a long-running Dask process) started, once its log printed a line matching ``pattern``."""
+    process = subprocess.Popen(shlex.split(command), cwd=cwd, env=env, stdout=subprocess.DEVNULL,
+                               stderr=subprocess.PIPE, text=True)
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        line = process.stderr.readline()
+        if found := re.search(pattern, line):
+            threading.Thread(target=process.stderr.read, daemon=True).start()  # keep its pipe drained
+            return process, found
+        assert line or process.poll() is None, f"{command} exited with {process.returncode}"
+    process.kill()
+    raise AssertionError(f"{command} printed no {pattern!r} in {timeout} s")
+
+
 @pytest.mark.e2e
 def test_dvc_repro_on_a_dask_cluster_gives_the_outputs_of_the_local_run(reproduced_project):
+    """docs/scaling.md's commands as written (the venv's dask, the scheduler's own address): a scheduler, a worker
+    process per core, compute.scheduler set with sed, dvc repro; then each stage that reruns works there."""
     project = reproduced_project  # the local run
     local = digests(project.path)
     assert any("unlabelled/shard-00001.pkl" in name for name in local)  # several shards
-    with LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None) as cluster:
-        update_params(project.path / "params.yaml", {"compute": {"scheduler": cluster.scheduler_address}})
-        assert project.repro_ran("classify") == set()  # where the work runs is no param of a stage
-        for stage in ON_THE_CLUSTER:  # each stage sends its work there
-            before = cluster.scheduler.transition_counter
-            assert project.repro_ran("--force", "--single-item", stage) == {stage}
-            assert cluster.scheduler.transition_counter > before, f"{stage} sent no task to the cluster"
+    scheduler_command, worker_command, sed, repro = block_commands("docs/scaling.md", MARKER)
+    processes = []
+    try:
+        scheduler, address = started(scheduler_command.replace(".venv/bin/", f"{BIN}/"), project.path, project.env,
+                                     r"Scheduler at:\s+(tcp://\S+)")
+        processes.append(scheduler)
+        address = address[1]
+        workers = worker_command.replace(".venv/bin/", f"{BIN}/").replace(DOCUMENTED_ADDRESS, address)
+        processes.append(started(workers, project.path, project.env, r"Registered to:")[0])
+        project.run("bash", "-c", sed.replace(DOCUMENTED_ADDRESS, address))
+        assert f"scheduler: {address}" in (project.path / "params.yaml").read_text()
+        assert project.repro_ran(*repro.split()[2:]) == set()  # where the work runs is no param of a stage
+        with Client(address) as client:
+            client.wait_for_workers(os.cpu_count(), timeout=60)  # --nworkers -1: a process per core
+            for stage in ON_THE_CLUSTER:  # each stage sends its work there
+                before = client.run_on_scheduler(lambda dask_scheduler: dask_scheduler.transition_counter)
+                assert project.repro_ran("--force", "--single-item", stage) == {stage}
+                after = client.run_on_scheduler(lambda dask_scheduler: dask_scheduler.transition_counter)
+                assert after > before, f"{stage} sent no task to the cluster"
+    finally:
+        for process in reversed(processes):
+            process.terminate()
+            process.wait(timeout=30)
     assert digests(project.path) == local
 
 

@@ -12,6 +12,8 @@ from pathlib import Path
 import pytest
 import yaml
 
+from tests.documented import commands, normalise
+
 ROOT = Path(__file__).resolve().parents[1]
 PAGES = [ROOT / "README.md", *sorted((ROOT / "docs").glob("*.md"))]
 GENERATED = {"docs/results.md"}  # rendered by the pipeline, so absent from a fresh checkout
@@ -47,52 +49,9 @@ AWAITING_A_TEST = {
     "python -m fewlabels.replicates replicate1 replicate2 replicate3 -o replicates.json":
         SWEEP,
     # docs/scaling.md
-    ".venv/bin/dask scheduler": "tests/test_dask.py::test_dvc_repro_on_a_dask_cluster_gives_the_outputs_of_the_local_run",
-    ".venv/bin/dask worker tcp://10.0.0.5:8786 --nworkers -1 --nthreads 1":
-        "tests/test_dask.py::test_dvc_repro_on_a_dask_cluster_gives_the_outputs_of_the_local_run",
-    "sed -i 's|scheduler: local|scheduler: tcp://10.0.0.5:8786|' params.yaml":
-        "tests/test_dask.py::test_dvc_repro_on_a_dask_cluster_gives_the_outputs_of_the_local_run",
-    "dvc repro": "tests/test_dask.py::test_dvc_repro_on_a_dask_cluster_gives_the_outputs_of_the_local_run",
     "dvc remote add -d storage /mnt/shared/fewlabels-dvc":
         SWEEP,
 }
-
-
-def strip_comment(line: str) -> str:
-    """``line`` without a shell comment: a ``#`` outside quotes at the start or after whitespace, and what follows."""
-    quote, escaped = None, False
-    for i, char in enumerate(line):
-        if escaped:
-            escaped = False
-        elif char == "\\" and quote != "'":
-            escaped = True
-        elif quote:
-            quote = None if char == quote else quote
-        elif char in "'\"":
-            quote = char
-        elif char == "#" and (i == 0 or line[i - 1].isspace()):
-            return line[:i]
-    return line
-
-
-def normalise(text: str) -> str:
-    return " ".join(text.split())
-
-
-def commands(block: list[str]) -> list[str]:
-    """The command lines of a bash block: continuation lines joined, comments and blank lines dropped, whitespace
-    normalised."""
-    joined, found = "", []
-    for line in block:
-        line = strip_comment(line).rstrip()
-        if line.endswith("\\"):
-            joined += line[:-1] + " "
-            continue
-        line, joined = normalise(joined + line), ""
-        if line:
-            found.append(line)
-    assert not joined, f"a continuation line ends the block: {block}"
-    return found
 
 
 def bash_blocks() -> list[tuple[str, int, re.Match | None, list[str]]]:
