@@ -68,9 +68,13 @@ class Project:
         with_deps = ("--with-deps", *targets) if targets else ()
         return set(json.loads(self.dvc("status", "--json", *with_deps).stdout))
 
+    def stages_ran(self, *args: str) -> set[str]:
+        """Run ``dvc *args`` (``repro``, ``exp run``, ...); the stages it ran."""
+        return set(re.findall(r"Running stage '([\w-]+)'", self.dvc(*args).stdout))
+
     def repro_ran(self, *args: str) -> set[str]:
         """Run ``dvc repro *args``; the stages it ran."""
-        return set(re.findall(r"Running stage '([\w-]+)'", self.dvc("repro", *args).stdout))
+        return self.stages_ran("repro", *args)
 
 
 def copy_tree(source: Path, target: Path) -> None:

@@ -138,6 +138,16 @@ def test_dvc_repro_code_features_trains_on_unlabelled_and_aligns_codes(reproduce
     assert project.repro_ran("code_features", "handcrafted") == {"train_autoencoder", "code_features"}
     assert read_pickle(path / "data/features/test_cf.pkl")["X"].shape[1] == 4
 
+    # docs/experiments.md: the DTU configuration (log-mel standardised, the DTU encoder, MSE, a pooled code)
+    ran = project.stages_ran("exp", "run", "-n", "dtu", "-S", "spectrogram.kind=logmel", "-S", "spectrogram.scale=standard",
+                             "-S", "autoencoder.architecture=DTU", "-S", "autoencoder.loss=mse", "-S",
+                             "autoencoder.bottleneck=pooled", "-S", "autoencoder.filters=32", "-S",
+                             "autoencoder.max_epochs=30")
+    assert {"spectrograms", "train_autoencoder", "code_features", "classify", "finetune", "compare"} <= ran
+    assert json.loads((path / "metrics/autoencoder.json").read_text())["loss"] == "mse"
+    codes = read_pickle(path / "data/features/test_cf.pkl")["X"]
+    assert codes.shape[1] % (2 * 32) == 0  # the means, then the SDs over frames, of each bin of 32 maps
+
 
 def test_full_dvc_repro_then_plots_show(reproduced_project):
     project = reproduced_project
@@ -207,8 +217,14 @@ def test_full_dvc_repro_then_plots_show(reproduced_project):
     params = path / "params.yaml"
     update_params(params, {"compare": {"bootstrap": 300}})
     assert project.repro_ran() == {"compare", "results"}
-    update_params(params, {"classify": {"unit": "chunk"}})  # results follows only if compare's metrics change:
-    assert project.repro_ran() - {"results"} == {"classify", "finetune", "end_to_end", "compare"}  # 1 chunk/utterance
+    # docs/experiments.md: the original study's setup (softmax code, linear spectrograms, chunk-level scoring)
+    ran = project.stages_ran("exp", "run", "-n", "original", "-S", "autoencoder.bottleneck_activation=softmax",
+                             "-S", "spectrogram.scale=linear", "-S", "classify.unit=chunk")
+    assert ran - {"results"} == {"spectrograms", "train_autoencoder", "code_features", "classify", "finetune",
+                                 "end_to_end", "compare"}  # results follows only if compare's metrics change
+    codes = read_pickle(path / "data/features/test_cf.pkl")["X"]
+    np.testing.assert_allclose(codes.sum(axis=1), 1, rtol=1e-5)  # a softmax code sums to 1
+    assert json.loads((path / "metrics/f1.json").read_text())["methods"]["code/SVM"]
     update_params(params, {"end_to_end": {"lstm_units": 6}})
     assert project.repro_ran() == {"end_to_end", "compare", "results"}
     update_params(params, {"draws": {"repeats": 3}})

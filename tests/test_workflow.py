@@ -1,14 +1,18 @@
 """The DVC workflow a researcher relies on, end to end in temporary git repos with tiny params:
 repro, reruns per params section, run-cache, experiments, queued sweeps, plots diff, apply, push/pull."""
 import json
+import shlex
 import time
 
 import pytest
 
 from fewlabels.io import read_pickle
 from tests.conftest import update_params
+from tests.documented import block_commands
 
 pytestmark = pytest.mark.e2e
+SWEEP_MARKER = "<!-- run by tests/test_workflow.py::test_queued_sweep_exp_show_plots_diff_apply_replicates_and_push_pull_into_a_fresh_clone -->"
+DOCUMENTED_REMOTE = "/mnt/shared/fewlabels-dvc"  # docs/scaling.md's example; the test's remote is a temporary folder
 RESULTS = ("metrics/f1.json", "plots/f1/RandomForest.csv", "plots/f1/SVM_per_class.csv",
            "data/predictions/finetune.parquet", "data/predictions/end_to_end.parquet")
 
@@ -29,9 +33,11 @@ def test_params_rerun_exactly_their_stages_runs_are_reproducible_and_the_run_cac
     assert results(project) == baseline
 
     params = project.path / "params.yaml"
-    update_params(params, {"audio": {"min_signal": 20_000}})
-    assert project.repro_ran() == {"spectrograms", "handcrafted", "train_autoencoder", "code_features", "draws",
-                                   "classify", "finetune", "end_to_end", "compare", "results"}
+    # docs/experiments.md: the original study's 20,000-sample variant, as an experiment in the workspace
+    assert project.stages_ran("exp", "run", "-n", "min20000", "-S", "audio.min_signal=20000") == {
+        "spectrograms", "handcrafted", "train_autoencoder", "code_features", "draws", "classify", "finetune",
+        "end_to_end", "compare", "results"}
+    assert "min_signal: 20000" in params.read_text()
     # the original study's 20,000-sample variant gives (49, 200) spectrograms
     assert read_pickle(project.path / "data/spectrograms/test.pkl")["X"].shape[1:] == (49, 200)
     model = (project.path / "models/encoder.keras").read_bytes()
@@ -63,21 +69,42 @@ def exp_show(project) -> dict[str, dict]:
     return table
 
 
+def wait_for_the_queue(project) -> None:
+    """Wait until every queued experiment ran; none failed."""
+    deadline = time.monotonic() + 600
+    while any(word in project.dvc("queue", "status").stdout for word in ("Queued", "Running")):
+        assert time.monotonic() < deadline, "the queued experiments did not finish in 10 minutes"
+        time.sleep(3)
+    assert "Failed" not in project.dvc("queue", "status").stdout
+
+
 def test_queued_sweep_exp_show_plots_diff_apply_replicates_and_push_pull_into_a_fresh_clone(reproduced_project,
                                                                                             tmp_path_factory):
     project = reproduced_project
     baseline = results(project)
+    # docs/autoencoders.md's tuning grid queues one experiment per point (each runs as README's sweep below does)
+    project.dvc("exp", "run", "--queue", "-S", "autoencoder.latent_dim=64,128", "-S",
+                "autoencoder.learning_rate=0.001,0.005", "-S", "autoencoder.batch_size=128,256")
+    grid = {(run["params"]["autoencoder"]["latent_dim"], run["params"]["autoencoder"]["learning_rate"],
+             run["params"]["autoencoder"]["batch_size"]) for name, run in exp_show(project).items() if name != "baseline"}
+    assert grid == {(latent, rate, batch) for latent in (64, 128) for rate in (0.001, 0.005) for batch in (128, 256)}
+    assert project.dvc("queue", "status").stdout.count("Queued") == 8
+    project.dvc("queue", "remove", "--queued")
+
     project.dvc("exp", "run", "--queue", "-n", "latent4", "-S", "autoencoder.latent_dim=4")  # README's commands
     project.dvc("exp", "run", "--queue", "-n", "latent6", "-S", "autoencoder.latent_dim=6")
     project.dvc("queue", "start", "-j", "1")
-    deadline = time.monotonic() + 600
-    while any(word in project.dvc("queue", "status").stdout for word in ("Queued", "Running")):
-        assert time.monotonic() < deadline, "the queued sweep did not finish in 10 minutes"
-        time.sleep(3)
-    assert "Failed" not in project.dvc("queue", "status").stdout
+    wait_for_the_queue(project)
     shown = exp_show(project)
     latents = sorted(run["params"]["autoencoder"]["latent_dim"] for name, run in shown.items() if name != "baseline")
     assert latents == [4, 6]
+    # docs/autoencoders.md: the experiments, the lowest validation loss first
+    table = project.dvc("exp", "show", "--drop", ".*", "--keep",
+                        "Experiment|best_val_loss|best_epoch|autoencoder.(latent_dim|learning_rate|batch_size)",
+                        "--sort-by", "metrics/autoencoder.json:best_val_loss", "--sort-order", "asc").stdout
+    loss = {name: shown[name]["metrics"]["metrics/autoencoder.json"]["best_val_loss"] for name in ("latent4", "latent6")}
+    assert "best_val_loss" in table and "bootstrap" not in table
+    assert [name for name in sorted(loss, key=table.index)] == sorted(loss, key=loss.get), (loss, table)
 
     # the experiment with latent_dim 4: shown, diffed, applied and pooled by its name
     latent4 = "latent4"
@@ -118,17 +145,31 @@ def test_queued_sweep_exp_show_plots_diff_apply_replicates_and_push_pull_into_a_
         m: c["aulc_difference"] for m, c in expected["comparisons"].items()}
     assert project.stale_stages() == set(), project.dvc("status").stdout
 
-    # replicates: HEAD's and the experiments' prediction tables read through DVC, pooled per comparison
-    differences = {"HEAD": json.loads(project.run("git", "show", "HEAD:metrics/f1.json").stdout)["comparisons"],
-                   latent4: shown[latent4]["metrics"]["metrics/f1.json"]["comparisons"]}
-    result = project.run("python", "-m", "fewlabels.replicates", latent4, "-o", "replicates.json")
+    # replicates (docs/methods.md): a new split, encoder and network seeds per replicate, pooled with HEAD through DVC
+    project.run("git", "reset", "--hard", "-q")
+    project.dvc("checkout", "--force")
+    project.dvc("exp", "run", "--queue", "-n", "replicate1", "-S", "split.seed=1", "-S", "autoencoder.seed=1", "-S",
+                "finetune.seed=1")
+    project.dvc("exp", "run", "--queue", "-n", "replicate2", "-S", "split.seed=2", "-S", "autoencoder.seed=2", "-S",
+                "finetune.seed=2")
+    project.dvc("exp", "run", "--queue", "-n", "replicate3", "-S", "split.seed=3", "-S", "autoencoder.seed=3", "-S",
+                "finetune.seed=3")
+    project.dvc("queue", "start", "-j", "1")
+    wait_for_the_queue(project)
+    shown = exp_show(project)
+    result = project.run("python", "-m", "fewlabels.replicates", "replicate1", "replicate2", "replicate3", "-o",
+                         "replicates.json")
     report = json.loads((project.path / "replicates.json").read_text())
-    assert list(report["seeds"]) == ["HEAD", latent4] and report["unit_of_replication"].startswith("replicate")
+    names = ["HEAD", "replicate1", "replicate2", "replicate3"]
+    assert list(report["seeds"]) == names and report["unit_of_replication"].startswith("replicate")
+    differences = {"HEAD": json.loads(project.run("git", "show", "HEAD:metrics/f1.json").stdout)["comparisons"],
+                   **{name: shown[name]["metrics"]["metrics/f1.json"]["comparisons"] for name in names[1:]}}
+    assert len({json.dumps(differences[name]["code/SVM"]) for name in names}) == 4  # four different studies
     for method in ("code/SVM", "finetune vs scratch", "cnn_lstm"):  # every comparison pools, the networks' too
         pooled = report["comparisons"][method]
         assert pooled["aulc_difference"] == pytest.approx({name: found[method]["aulc_difference"]
                                                            for name, found in differences.items()})
-        assert pooled["replicates"] == 2 and pooled["ci_low"] <= pooled["mean"] <= pooled["ci_high"]
+        assert pooled["replicates"] == 4 and pooled["ci_low"] <= pooled["mean"] <= pooled["ci_high"]
     assert "code/RandomForest" in result.stdout and "Exception ignored" not in result.stderr
     failed = project.run("python", "-m", "fewlabels.replicates", "seed9", check=False)
     assert failed.returncode == 1 and failed.stderr.startswith("error: replicates: no experiment seed9 of HEAD")
@@ -136,51 +177,55 @@ def test_queued_sweep_exp_show_plots_diff_apply_replicates_and_push_pull_into_a_
     # a later commit leaves the experiments with the commit they branched from
     commit = project.run("git", "rev-parse", "--short", "HEAD").stdout.strip()
     project.run("git", "commit", "-q", "--allow-empty", "-m", "notes")
-    later = project.run("python", "-m", "fewlabels.replicates", latent4, "--baseline", commit, "-o", "later.json")
-    assert f"2 replicates: {commit}, {latent4}" in later.stdout
+    later = project.run("python", "-m", "fewlabels.replicates", "replicate1", "--baseline", commit, "-o", "later.json")
+    assert f"2 replicates: {commit}, replicate1" in later.stdout
     assert json.loads((project.path / "later.json").read_text())["comparisons"]["code/SVM"]["aulc_difference"] == {
         commit: pytest.approx(differences["HEAD"]["code/SVM"]["aulc_difference"]),
-        latent4: pytest.approx(differences[latent4]["code/SVM"]["aulc_difference"])}
-    alone = project.run("python", "-m", "fewlabels.replicates", latent4, "--baseline", commit,
+        "replicate1": pytest.approx(differences["replicate1"]["code/SVM"]["aulc_difference"])}
+    alone = project.run("python", "-m", "fewlabels.replicates", "replicate1", "--baseline", commit,
                         "--without-baseline", check=False)
     assert alone.returncode == 1 and alone.stderr.startswith("error: replicates: fewer than 2 replicates")
 
-    # README's Glasgow variant: a new classifier entry, tuned inside each draw, added with hydra's "+"
+    # the Glasgow variant (README, docs/experiments.md): a new classifier entry, tuned inside each draw, added with "+"
     ran = project.dvc("exp", "run", "-n", "glasgow", "-S",
-                      "+classify.classifiers.SVM_tuned={search: {kernel: [linear, rbf], C: [1, 10]}}", "-S",
-                      "compare.also_compare=['finetune vs scratch', 'handcrafted/SVM_tuned vs handcrafted/SVM']").stdout
+                      "+classify.classifiers.SVM_tuned={search: {kernel: [linear, rbf], C: [1, 10, 100], gamma: "
+                      "[scale, auto]}}", "-S", "compare.also_compare=['finetune vs scratch', 'cnn_lstm vs finetune', "
+                      "'cnn_lstm vs code/SVM', 'cnn_lstm vs handcrafted/SVM_tuned', 'handcrafted/SVM_tuned vs "
+                      "handcrafted/SVM']").stdout
     assert "Running stage 'classify'" in ran and "Running stage 'train_autoencoder'" not in ran
     f1 = exp_show(project)["glasgow"]["metrics"]["metrics/f1.json"]
     assert f1["comparisons"]["code/SVM_tuned"]["reference"] == "handcrafted/SVM_tuned"
     assert f1["comparisons"]["handcrafted/SVM_tuned vs handcrafted/SVM"]["reference"] == "handcrafted/SVM"
+    assert f1["comparisons"]["cnn_lstm vs handcrafted/SVM_tuned"]["reference"] == "handcrafted/SVM_tuned"
     assert all("search=defaults" in note or "kernel=" in note for note in f1["adapted"]["handcrafted/SVM_tuned"].values())
 
-    # push and pull the baseline (HEAD) into a fresh clone
+    # docs/scaling.md: push the baseline (HEAD) and the run-cache, pull both into a fresh clone
+    add, push, pull, repro = block_commands("docs/scaling.md", SWEEP_MARKER)
     project.run("git", "reset", "--hard", "-q")
     project.dvc("checkout", "--force")
     assert results(project) == baseline
     remote = tmp_path_factory.mktemp("remote")
-    project.dvc("remote", "add", "-d", "local", str(remote))
-    project.run("git", "commit", "-qam", "local remote")
-    project.dvc("push")
+    project.run(*shlex.split(add.replace(DOCUMENTED_REMOTE, str(remote))))
+    project.run("git", "commit", "-qam", "a remote")
+    project.run(*shlex.split(push))
     clone = tmp_path_factory.mktemp("clone") / "repo"
     project.run("git", "clone", "-q", str(project.path), str(clone))
     lock = (project.path / "dvc.lock").read_text()
     cloned = type(project)(clone)
-    cloned.dvc("pull")
+    cloned.run(*shlex.split(pull))
     assert cloned.stale_stages() == set()
     assert (clone / "dvc.lock").read_text() == lock
     for path in ("data/manifest.csv", "data/features/test_cf.pkl", "models/encoder.keras",
                  "data/spectrograms/unlabelled/index.pkl", "metrics/autoencoder.json", "plots/reconstructions.png"):
         assert (clone / path).read_bytes() == (project.path / path).read_bytes(), path
 
-    # a model trained on one machine, pushed with the run-cache: the second clone restores it instead of training it
+    # a model trained on one machine, pushed with the run-cache: the clone restores it instead of training it
     update_params(project.path / "params.yaml", {"autoencoder": {"latent_dim": 5}})
     assert "Epoch 1/" in project.dvc("repro", "train_autoencoder").stdout
-    project.dvc("push", "--run-cache")
-    cloned.dvc("pull", "--run-cache")
+    project.run(*shlex.split(push))
+    cloned.run(*shlex.split(pull))
     update_params(clone / "params.yaml", {"autoencoder": {"latent_dim": 5}})
-    output = cloned.dvc("repro", "--pull", "train_autoencoder").stdout  # --pull: the outputs of runs in the run-cache
+    output = cloned.run(*shlex.split(repro)).stdout  # --pull: the outputs of runs in the run-cache
     assert "Stage 'train_autoencoder' is cached - skipping run, checking out outputs" in output
     assert "Epoch 1/" not in output
     assert (clone / "models/encoder.keras").read_bytes() == (project.path / "models/encoder.keras").read_bytes()
