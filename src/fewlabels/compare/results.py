@@ -119,8 +119,8 @@ def comparison_pairs(results: list[AxisResult], default_reference: str, also: li
 
 def comparison_metrics(results: list[AxisResult], confidence: float, low_budgets: int, default_reference: str,
                        also: list[str] = ()) -> dict:
-    """``metrics/f1.json``: per method the AULC (and its interval) on each axis, the low-budget AULC and F1 with
-    all labels; per comparison the AULC differences, per-budget differences, decisions and crossovers; and the
+    """``metrics/f1.json``: per method the AULC (and its interval) on each axis, the low-budget AULC, F1 with
+    all labels and its draws per budget; per comparison the AULC differences, per-budget differences, decisions and crossovers; and the
     rules the decisions follow (``decisions``). ``aulc`` is the fraction axis' where a method has one, else the
     per-class axis' (``aulc_axis`` says which). Where the low-budget AULC covers every budget of an axis it is
     the AULC itself: the same entry, tested once."""
@@ -142,7 +142,8 @@ def comparison_metrics(results: list[AxisResult], confidence: float, low_budgets
                         f"{name}{suffix}_high": _round(high[i, 0])})
         for i, method in enumerate(result.methods):
             if method in result.native:
-                methods[method][f"f1_all{suffix}"] = _round(result.point[i, -1].mean())
+                methods[method].update({f"f1_all{suffix}": _round(result.point[i, -1].mean()),
+                                        "draws": result.point.shape[-1]})
         for key, method, reference in pairs:
             if method not in result.native:
                 continue
