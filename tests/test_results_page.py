@@ -134,7 +134,8 @@ def test_a_page_shows_every_method_and_comparison_the_metrics_hold():
 
 def test_too_few_test_speakers_are_said_instead_of_decisions():
     undecided = {**result(-0.1, "too few test speakers"), "p_holm": None}
-    entry = {**comparison("handcrafted/SVM", ["worse"] * 4), **{k: v for k, v in undecided.items() if k != "difference"},
+    entry = {**comparison("handcrafted/SVM", ["worse"] * 4),
+             **{k: v for k, v in undecided.items() if k != "difference"},
              "per_budget": [{"axis": "count", "budget": b, **undecided} for b in (1.0, 2.0, 4.0, 8.0)]}
     for name in ("aulc_per_class", "low_budget_aulc", "low_budget_aulc_per_class"):
         entry[name] = undecided
@@ -171,6 +172,9 @@ def test_the_answer_names_figures_with_intervals_the_unit_and_the_page():
     assert "egemaps features are level with hand-crafted features (no evidence either way) with SVM" in text
     assert "better than hand-crafted features at every budget up to 4 utterances per class" in text
     assert "unit of replication: test speaker" in text and text.endswith("[the results page](docs/results.md).")
+    assert "conditional on one speaker split and one autoencoder seed" in text
+    assert "(docs/methods.md#replicates)" in text
+    assert "AULC-level decisions are Holm-adjusted over the 18 AULC-level tests" in text
     readme = f"# title\n\n{ANSWER_START}\nold text\n{ANSWER_END}\n\nmore\n"
     assert readme_block(with_answer(readme, F1)) == answer_block(F1)
     assert with_answer("no block", F1) == "no block"

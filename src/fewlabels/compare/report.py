@@ -16,7 +16,8 @@ from fewlabels.compare.decisions import DECISIONS
 from fewlabels.compare.statistics import low_budget_count
 
 FIGURE = "../plots/f1_curves.png"  # relative to docs/
-RESULTS_LINK = "docs/results.md"  # relative to README
+DOCS = "docs/"  # relative to README
+RESULTS_LINK = f"{DOCS}results.md"  # relative to README
 ANSWER_START = ("<!-- answer: rendered from metrics/f1.json by fewlabels.compare.report; "
                 "tests/test_results_page.py checks it -->")
 ANSWER_END = "<!-- /answer -->"
@@ -231,11 +232,12 @@ def speaker_warning(f1: dict) -> str:
             f"(simulated: docs/methods.md); no comparison is decided, and the brackets do not hold their level.")
 
 
-def conditional_note() -> str:
-    """What the intervals leave out: another split, another encoder."""
+def conditional_note(docs: str = "") -> str:
+    """What the intervals leave out: another split, another encoder (links relative to ``docs``, the folder of
+    docs/ from the page: ``""`` on docs/results.md, ``"docs/"`` in README)."""
     return ("Every interval is conditional on one speaker split and one autoencoder seed: it covers other test "
             "speakers like these and other label draws, not another split or encoder. The replicates command "
-            f"(`python -m fewlabels.replicates`, [methods.md]({REPLICATES_LINK})) reruns the study with other "
+            f"(`python -m fewlabels.replicates`, [methods.md]({docs}{REPLICATES_LINK})) reruns the study with other "
             "seeds and pools them, with the replicate as the unit.")
 
 
@@ -330,8 +332,8 @@ def per_budget_counts(entries: list[dict], what: str, alpha: float) -> str:
     return (f"Of the {len(rows)} per-budget differences {what}, {better or 'none'} "
             f"{'has its' if better < 2 else 'have their'} interval above zero (better) and {worse or 'none'} below "
             f"(worse); without any real difference, tests at the {alpha * 100:g} % level would put "
-            f"{alpha * len(rows):.3g} outside zero on average, and more than {stats.binom.ppf(0.95, len(rows), alpha):g} "
-            f"in at most 1 study of 20 (binomial, were they independent; sharing the test speakers widens that).")
+            f"{alpha * len(rows):.3g} outside zero on average, and more than "
+            f"{stats.binom.ppf(0.95, len(rows), alpha):g} in at most 1 study of 20 (binomial, were they independent; sharing the test speakers widens that).")
 
 
 def per_budget_sentences(f1: dict) -> list[str]:
@@ -347,7 +349,8 @@ def per_budget_sentences(f1: dict) -> list[str]:
 
 def answer(f1: dict) -> str:
     """README's answer: per feature family its verdict over the whole curve and with the fewest labels, its
-    crossovers, the intervals' level and unit, and a link to the results page."""
+    crossovers, how the decisions were made, the intervals' level, unit and what they leave out, and a link to
+    the results page."""
     sentences = [speaker_warning(f1)]
     for families, entries in by_family(f1).items():
         axis = next(iter(entries.values()))["aulc_axis"]
@@ -358,8 +361,8 @@ def answer(f1: dict) -> str:
             sentences.append(verdict("With the fewest labels", families, low,
                                      f"low-budget AULC on the {AXIS_NAMES['count']}"))
         sentences.extend(family_crossovers(families, entries))
-    sentences += [decision_note(f1), f"{interval_note(f1)} All tables, the networks and the per-budget decisions are on "
-                                     f"[the results page]({RESULTS_LINK})."]
+    sentences += [decision_note(f1), interval_note(f1), conditional_note(DOCS),
+                  f"All tables, the networks and the per-budget decisions are on [the results page]({RESULTS_LINK})."]
     return paragraph(*sentences)
 
 
@@ -485,7 +488,8 @@ def low_budget_section(inputs: Inputs) -> str:
     return "\n\n".join([
         "## Low budgets",
         paragraph(f"The low-budget AULC covers only the smallest budgets of each axis"
-                  f"{f' ({join(spans)})' if spans else ''}."),
+                  f"{f' ({join(spans)})' if spans else ''}; its decisions are in the same Holm-adjusted family as "
+                  f"the AULC's."),
         aulc_table(inputs, "low_budget_aulc"),
         differences_table(inputs, "low_budget_aulc"),
         paragraph(interval_note(inputs.f1, inputs.params)),

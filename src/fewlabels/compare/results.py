@@ -120,10 +120,10 @@ def comparison_pairs(results: list[AxisResult], default_reference: str, also: li
 def comparison_metrics(results: list[AxisResult], confidence: float, low_budgets: int, default_reference: str,
                        also: list[str] = ()) -> dict:
     """``metrics/f1.json``: per method the AULC (and its interval) on each axis, the low-budget AULC, F1 with
-    all labels and its draws per budget; per comparison the AULC differences, per-budget differences, decisions and crossovers; and the
-    rules the decisions follow (``decisions``). ``aulc`` is the fraction axis' where a method has one, else the
-    per-class axis' (``aulc_axis`` says which). Where the low-budget AULC covers every budget of an axis it is
-    the AULC itself: the same entry, tested once."""
+    all labels and its draws per budget; per comparison the AULC differences, per-budget differences, decisions
+    and crossovers; and the rules the decisions follow (``decisions``). ``aulc`` is the fraction axis' where a
+    method has one, else the per-class axis' (``aulc_axis`` says which). Where the low-budget AULC covers every
+    budget of an axis it is the AULC itself: the same entry, tested once."""
     methods: dict[str, dict] = {}
     comparisons: dict[str, dict] = {}
     families: dict[str, list] = {"aulc_level": [], "per_budget": []}  # (entry, comparison, index) of every test
