@@ -70,6 +70,13 @@ def test_the_prediction_table_pairs_methods_on_the_same_draws_and_units_whatever
     assert np.allclose(table[["p_a", "p_b", "p_c"]].sum(axis=1), 1)
     # kNN's default 5 neighbours meet a draw of 1 utterance per class (2 chunks each): 6 rows, fine; count 1 too
     assert set(table.loc[table["method"] == "code/kNN", "adapted"]) == {""}
+    # with every labelled utterance both draws are the same subset: the forest's own randomness still differs
+    # between them (seeded per draw), while kNN, which has none, predicts the same
+    every = table[(table["axis"] == "fraction") & (table["budget"] == 1.0)].set_index(["method", "utterance", "repeat"])
+    probabilities = every[["p_a", "p_b", "p_c"]].unstack("repeat")
+    forest, knn = (probabilities.loc[method] for method in ("code/RandomForest", "code/kNN"))
+    assert not np.allclose(forest.xs(0, axis=1, level="repeat"), forest.xs(1, axis=1, level="repeat"))
+    np.testing.assert_allclose(knn.xs(0, axis=1, level="repeat"), knn.xs(1, axis=1, level="repeat"))
 
 
 def test_knn_asks_for_no_more_neighbours_than_a_draw_has_and_says_so():

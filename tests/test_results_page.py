@@ -40,7 +40,7 @@ def method(aulc: float, fraction: bool = True) -> dict:
     axes = ("", "_per_class") if fraction else ("_per_class",)
     entry = {f"{name}{axis}{end}": value for name in ("aulc", "low_budget_aulc") for axis in axes
              for end, value in area(aulc).items()}
-    entry["aulc_axis"] = "fraction" if fraction else "count"
+    entry.update(aulc_axis="fraction" if fraction else "count", draws=3)
     if not fraction:
         entry.update({f"aulc{end}": value for end, value in area(aulc).items()})
     return entry
@@ -68,8 +68,10 @@ def comparison(reference: str, decisions: list[str], axis: str = "fraction", bet
     return entry
 
 
-F1 = {"unit_of_replication": "test speaker (cluster bootstrap, jointly with the label draws)", "test_speakers": 7,
-      "repeats": 3, "bootstrap": 500, "confidence": 0.9,
+UNIT = "test speaker (cluster bootstrap over test speakers, with the spread of the label draws)"
+F1 = {"unit_of_replication": UNIT, "test_speakers": 12, "repeats": 3, "bootstrap": 500, "confidence": 0.9,
+      "decisions": {"aulc_level": "holm", "aulc_level_tests": 18, "per_budget": "unadjusted", "per_budget_tests": 28,
+                    "alpha": 0.1, "min_test_speakers": 10, "min_draws": 2},
       "methods": {"handcrafted/SVM": method(0.5), "code/SVM": method(0.6), "handcrafted/kNN": method(0.45),
                   "code/kNN": method(0.3), "egemaps/SVM": method(0.55), "finetune": method(0.4, fraction=False)},
       "comparisons": {"code/SVM": comparison("handcrafted/SVM", ["better", "better", "better", "no evidence"],
@@ -106,20 +108,47 @@ def test_a_page_shows_every_method_and_comparison_the_metrics_hold():
     assert ("There is no budget from which egemaps features are better than hand-crafted features all the way down"
             in " ".join(lines))
     assert "(50–100 % of the labelled utterances and 1–2 utterances per class)" in " ".join(lines)
-    # the method without a classifier beside the families with its reference's classifier, on its own budgets
-    assert "| utterances per class | finetune [90 %] | handcrafted/SVM [90 %] | code/SVM [90 %] | egemaps/SVM [90 %] |" \
-        in lines
-    assert "| 1 | 0.310 [0.280, 0.340] | 0.400 [0.350, 0.450] | 0.300 [0.250, 0.350] | 0.330 [0.300, 0.360] |" in lines
-    assert "| AULC (log2 count, 1 utterance per class) | 0.400 [0.360, 0.440] |  |  |  |" in lines
+    # the method without a classifier beside its paired difference from its reference on the same draws
+    assert "| utterances per class | finetune [90 %] | finetune − handcrafted/SVM [90 %] |" in lines
+    assert "| 1 | 0.310 [0.280, 0.340] | +0.000 [−0.050, +0.050] |" in lines
+    assert "| AULC (log2 count, 1 utterance per class) | 0.400 [0.360, 0.440] | −0.100 [−0.150, −0.050] |" in lines
+    assert "ran on draws of their own (3 per budget)" in " ".join(lines)
     assert ("| finetune − handcrafted/SVM | per-class axis | −0.100 [−0.150, −0.050] | 0.032 | worse | worse at 1, "
             "no evidence at 2, worse at 4 and 8 |") in lines
     assert "| finetune − code/SVM | per-class axis | −0.100 [−0.150, −0.050] | 0.032 | worse | worse at every budget |" \
         in lines
-    # every interval says its level and unit of replication
-    note = ("Brackets are 90 % intervals over 7 test speakers; unit of replication: test speaker (cluster bootstrap, "
-            "jointly with the label draws), 500 resamples.")
-    assert " ".join(text.split()).count(note) == 4
+    # every interval says its level and unit of replication, every decision how it was made
+    note = (f"Brackets are 90 % intervals over 12 test speakers and the 3 label draws per budget; unit of "
+            f"replication: {UNIT}, 500 resamples.")
+    words = " ".join(text.split())
+    assert words.count(note) == 4 and "conditional on one speaker split and one autoencoder seed" in words
+    assert "AULC-level decisions are Holm-adjusted over the 18 AULC-level tests: better or worse where p_holm < 0.1" \
+        in words
+    assert ("Per-budget decisions are unadjusted: each is read from its own interval. Of the 12 per-budget differences "
+            "between code and hand-crafted features, 3 have their interval above zero (better) and 4 below (worse); "
+            "without any real difference, tests at the 10 % level would put 1.2 outside zero on average, and more "
+            "than 3 in at most 1 study of 20 (binomial, were they independent") in words
+    assert "Too few test speakers" not in words
     assert parse_provenance(text) == PROVENANCE
+
+
+def test_too_few_test_speakers_are_said_instead_of_decisions():
+    undecided = {**result(-0.1, "too few test speakers"), "p_holm": None}
+    entry = {**comparison("handcrafted/SVM", ["worse"] * 4),
+             **{k: v for k, v in undecided.items() if k != "difference"},
+             "per_budget": [{"axis": "count", "budget": b, **undecided} for b in (1.0, 2.0, 4.0, 8.0)]}
+    for name in ("aulc_per_class", "low_budget_aulc", "low_budget_aulc_per_class"):
+        entry[name] = undecided
+    f1 = {**F1, "test_speakers": 3, "methods": {m: F1["methods"][m] for m in ("handcrafted/SVM", "code/SVM")},
+          "comparisons": {"code/SVM": entry}}
+    words = " ".join(page(Inputs(f1), PROVENANCE).split())
+    warning = ("Too few test speakers: 3, where the intervals keep their coverage from 10 on (simulated: "
+               "docs/methods.md); no comparison is decided, and the brackets do not hold their level.")
+    assert warning in words and warning in " ".join(answer(f1).split())
+    assert "| code/SVM − handcrafted/SVM | −0.100 [−0.150, −0.050] | – | too few test speakers |" in words
+    assert "code features are not compared with hand-crafted features (too few test speakers) with SVM" in " ".join(
+        answer(f1).split())
+    assert "per-budget differences" not in words and "| worse |" not in words
 
 
 def test_a_page_without_networks_corpus_or_curves_leaves_their_sections_out():
@@ -143,6 +172,9 @@ def test_the_answer_names_figures_with_intervals_the_unit_and_the_page():
     assert "egemaps features are level with hand-crafted features (no evidence either way) with SVM" in text
     assert "better than hand-crafted features at every budget up to 4 utterances per class" in text
     assert "unit of replication: test speaker" in text and text.endswith("[the results page](docs/results.md).")
+    assert "conditional on one speaker split and one autoencoder seed" in text
+    assert "(docs/methods.md#replicates)" in text
+    assert "AULC-level decisions are Holm-adjusted over the 18 AULC-level tests" in text
     readme = f"# title\n\n{ANSWER_START}\nold text\n{ANSWER_END}\n\nmore\n"
     assert readme_block(with_answer(readme, F1)) == answer_block(F1)
     assert with_answer("no block", F1) == "no block"

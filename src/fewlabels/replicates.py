@@ -27,7 +27,7 @@ from scipy import stats
 
 from fewlabels import paths
 from fewlabels.compare.results import compare_tables
-from fewlabels.compare.statistics import decide
+from fewlabels.compare.decisions import decide
 from fewlabels.errors import FewlabelsError, run
 from fewlabels.params import load_params
 

@@ -1,1 +1,2 @@
-"""Compare methods on the shared draws: prediction tables, bootstrap statistics, curves and figures."""
+"""Compare methods on the shared draws: prediction tables, bootstrap statistics, intervals and decisions, curves
+and figures."""

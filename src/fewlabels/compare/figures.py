@@ -33,7 +33,7 @@ def plot_learning_curves(curves: dict[str, dict[str, pd.DataFrame]], path, unit:
             if column == 0:
                 ax.set_ylabel(f"weighted F1 ({unit} level)")
             ax.legend(loc="lower right", fontsize="x-small", frameon=False)
-    fig.suptitle(f"bands: {confidence:.0%} intervals, test speakers and label draws resampled", fontsize="small")
+    fig.suptitle(f"bands: {confidence:.0%} intervals over test speakers and label draws", fontsize="small")
     fig.tight_layout()
     fig.savefig(path, format="png", metadata={"Software": None})
     plt.close(fig)

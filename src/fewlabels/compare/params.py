@@ -20,9 +20,10 @@ class DrawsParams:
 
 @dataclass(config=SECTION)
 class CompareParams:
-    """Learning curves, AULC and paired comparisons, with intervals over test speakers."""
+    """Learning curves, AULC and paired comparisons, with intervals over test speakers and label draws."""
 
-    bootstrap: Annotated[Int, Field(ge=100), doc("resamples of test speakers, jointly with the label draws")]
+    bootstrap: Annotated[Int, Field(ge=100), doc("resamples of test speakers (every label draw scored on each; the "
+                                                 "draws' own spread gives their variance)")]
     confidence: Annotated[Float, Field(ge=0.5, lt=1), doc("level of every interval")]
     low_budgets: Annotated[Count, doc("the smallest budgets of each axis that the low-budget AULC covers")]
     reference: Annotated[Str, doc("the reference of methods without a classifier (hand-crafted methods are compared "

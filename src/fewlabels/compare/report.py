@@ -10,10 +10,14 @@ import textwrap
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
+from scipy import stats
+
+from fewlabels.compare.decisions import DECISIONS
 from fewlabels.compare.statistics import low_budget_count
 
 FIGURE = "../plots/f1_curves.png"  # relative to docs/
-RESULTS_LINK = "docs/results.md"  # relative to README
+DOCS = "docs/"  # relative to README
+RESULTS_LINK = f"{DOCS}results.md"  # relative to README
 ANSWER_START = ("<!-- answer: rendered from metrics/f1.json by fewlabels.compare.report; "
                 "tests/test_results_page.py checks it -->")
 ANSWER_END = "<!-- /answer -->"
@@ -22,7 +26,9 @@ SUFFIXES = {"fraction": "", "count": "_per_class"}  # the metric keys' suffix pe
 AXIS_NAMES = {"fraction": "fraction axis", "count": "per-class axis"}
 FAMILY_NAMES = {"handcrafted": "hand-crafted"}
 DECISION_WORDS = {"better": "better than {}", "no evidence": "level with {} (no evidence either way)",
-                  "worse": "worse than {}"}
+                  "worse": "worse than {}", "too few test speakers": "not compared with {} (too few test speakers)",
+                  "too few draws": "not compared with {} (too few draws)"}
+REPLICATES_LINK = "methods.md#replicates"  # relative to docs/
 PROVENANCE = re.compile(r"^Rendered by `python -m fewlabels\.stages\.results` at commit (?P<commit>.+?) "
                         r"on (?P<machine>.+)\.$", re.M)
 WIDTH = 100
@@ -64,6 +70,13 @@ def interval(value: float | None, low: float | None, high: float | None, signed:
 def difference_text(found: dict) -> str:
     """A paired difference with its interval: ``−0.211 [−0.263, −0.156]``."""
     return interval(found["difference"], found["ci_low"], found["ci_high"], signed=True)
+
+
+def p_text(p: float | None) -> str:
+    """A p-value in two significant digits, ``< 0.001`` below; an en dash where there is none (undecided)."""
+    if p is None:
+        return "–"
+    return "< 0.001" if p < 0.001 else f"{p:.2g}"
 
 
 def budget_label(axis: str, budget: float) -> str:
@@ -187,14 +200,55 @@ def level(inputs: Inputs) -> str:
 
 
 def interval_note(f1: dict, params: dict | None = None) -> str:
-    """What every bracket on the page is: its level and unit of replication."""
+    """What every bracket on the page is: its level, what it is over, its unit of replication."""
     params = params or {}
     confidence = f1.get("confidence", params.get("confidence"))
     resamples = f1.get("bootstrap", params.get("bootstrap"))
-    unit = f1.get("unit_of_replication", "test speaker (cluster bootstrap, jointly with the label draws)")
-    speakers = f" over {f1['test_speakers']} test speakers" if "test_speakers" in f1 else ""
-    return (f"Brackets are {confidence * 100:g} % intervals{speakers}; unit of replication: {unit}"
-            f"{f', {resamples:,} resamples' if resamples else ''}.")
+    unit = f1.get("unit_of_replication", "test speaker")
+    speakers = f" {f1['test_speakers']}" if "test_speakers" in f1 else ""
+    counts = draw_counts(f1, list(f1.get("methods", {})))
+    over = f"{counts} label draws per budget" if counts else "label draws"
+    return (f"Brackets are {confidence * 100:g} % intervals over{speakers} test speakers and the {over}; unit of "
+            f"replication: {unit}{f', {resamples:,} resamples' if resamples else ''}.")
+
+
+def draw_counts(f1: dict, methods: list[str]) -> str:
+    """``3 or 5``: how many draws per budget ``methods`` ran on, from the metrics; empty where they do not say."""
+    draws = sorted({f1["methods"][method]["draws"] for method in methods if "draws" in f1["methods"][method]})
+    return join([str(n) for n in draws]).replace(" and ", " or ") if draws else ""
+
+
+def rules(f1: dict) -> dict:
+    """How the metrics' decisions were made (``decisions`` of metrics/f1.json), empty for metrics without it."""
+    return f1.get("decisions", {})
+
+
+def speaker_warning(f1: dict) -> str:
+    """That the test set has too few speakers for any decision, or nothing."""
+    least, speakers = rules(f1).get("min_test_speakers"), f1.get("test_speakers")
+    if least is None or speakers is None or speakers >= least:
+        return ""
+    return (f"Too few test speakers: {speakers}, where the intervals keep their coverage from {least} on "
+            f"(simulated: docs/methods.md); no comparison is decided, and the brackets do not hold their level.")
+
+
+def conditional_note(docs: str = "") -> str:
+    """What the intervals leave out: another split, another encoder (links relative to ``docs``, the folder of
+    docs/ from the page: ``""`` on docs/results.md, ``"docs/"`` in README)."""
+    return ("Every interval is conditional on one speaker split and one autoencoder seed: it covers other test "
+            "speakers like these and other label draws, not another split or encoder. The replicates command "
+            f"(`python -m fewlabels.replicates`, [methods.md]({docs}{REPLICATES_LINK})) reruns the study with other "
+            "seeds and pools them, with the replicate as the unit.")
+
+
+def decision_note(f1: dict) -> str:
+    """How the AULC-level decisions were made: Holm-adjusted, over how many tests, at which level."""
+    found = rules(f1)
+    if "aulc_level_tests" not in found:
+        return ""
+    return (f"AULC-level decisions are Holm-adjusted over the {found['aulc_level_tests']} AULC-level tests: better "
+            f"or worse where p_holm < {found['alpha']:g}; the bracket beside them is the unadjusted interval, and "
+            f"the p-value is that interval inverted (the smallest level whose interval excludes 0).")
 
 
 def low_budget_span(f1: dict, axis: str, low_budgets: int | None) -> str:
@@ -268,32 +322,36 @@ def other_crossovers(f1: dict) -> list[str]:
             f"{budget_text(axis, budget)}." for key, entry, axis, budget in found]
 
 
-def per_budget_counts(entries: list[dict], what: str) -> str:
-    """How many of the per-budget comparisons of ``entries`` are better and how many worse."""
-    rows = [row for entry in entries for row in entry.get("per_budget", [])]
+def per_budget_counts(entries: list[dict], what: str, alpha: float) -> str:
+    """How many of the decided per-budget comparisons of ``entries`` are better and how many worse, beside what
+    tests at level ``alpha`` would give if no difference were real."""
+    rows = [row for entry in entries for row in entry.get("per_budget", []) if row["decision"] in DECISIONS]
     if not rows:
         return ""
     better, worse = (sum(row["decision"] == decision for row in rows) for decision in ("better", "worse"))
     return (f"Of the {len(rows)} per-budget differences {what}, {better or 'none'} "
             f"{'has its' if better < 2 else 'have their'} interval above zero (better) and {worse or 'none'} below "
-            f"(worse).")
+            f"(worse); without any real difference, tests at the {alpha * 100:g} % level would put "
+            f"{alpha * len(rows):.3g} outside zero on average, and more than "
+            f"{stats.binom.ppf(0.95, len(rows), alpha):g} in at most 1 study of 20 (binomial, were they independent; sharing the test speakers widens that).")
 
 
 def per_budget_sentences(f1: dict) -> list[str]:
     """The per-budget counts per feature family and of the further comparisons, and how to read them."""
+    alpha = rules(f1).get("alpha", 1 - f1.get("confidence", 0.95))
     counts = [per_budget_counts(list(entries.values()),
-                                f"between {family_name(family)} and {family_name(ref)} features")
+                                f"between {family_name(family)} and {family_name(ref)} features", alpha)
               for (family, ref), entries in by_family(f1).items()]
-    counts.append(per_budget_counts(list(comparisons(f1, False).values()), "of the further comparisons"))
+    counts.append(per_budget_counts(list(comparisons(f1, False).values()), "of the further comparisons", alpha))
     counts = [count for count in counts if count]
-    return counts + ["At the intervals' level about 1 in 20 per-budget comparisons falls outside zero by "
-                     "chance: read each from its interval, not as a finding."] if counts else []
+    return ["Per-budget decisions are unadjusted: each is read from its own interval."] + counts if counts else []
 
 
 def answer(f1: dict) -> str:
     """README's answer: per feature family its verdict over the whole curve and with the fewest labels, its
-    crossovers, the intervals' level and unit, and a link to the results page."""
-    sentences = []
+    crossovers, how the decisions were made, the intervals' level, unit and what they leave out, and a link to
+    the results page."""
+    sentences = [speaker_warning(f1)]
     for families, entries in by_family(f1).items():
         axis = next(iter(entries.values()))["aulc_axis"]
         whole = {c: found for c, e in entries.items() if (found := difference(e, "aulc", axis))}
@@ -303,8 +361,8 @@ def answer(f1: dict) -> str:
             sentences.append(verdict("With the fewest labels", families, low,
                                      f"low-budget AULC on the {AXIS_NAMES['count']}"))
         sentences.extend(family_crossovers(families, entries))
-    sentences.append(f"{interval_note(f1)} All tables, the networks and the per-budget decisions are on "
-                     f"[the results page]({RESULTS_LINK}).")
+    sentences += [decision_note(f1), interval_note(f1), conditional_note(DOCS),
+                  f"All tables, the networks and the per-budget decisions are on [the results page]({RESULTS_LINK})."]
     return paragraph(*sentences)
 
 
@@ -368,7 +426,7 @@ def corpus_sentences(inputs: Inputs) -> list[str]:
 
 
 def header(inputs: Inputs, provenance: Provenance) -> str:
-    return "\n\n".join([
+    return "\n\n".join(part for part in [
         "# Results of the study",
         provenance_line(provenance),
         paragraph("Rendered from `metrics/f1.json`, `metrics/corpus.json`, `metrics/split.json`, "
@@ -376,9 +434,11 @@ def header(inputs: Inputs, provenance: Provenance) -> str:
                   "(`fewlabels.compare.report`); do not edit: `tests/test_results_page.py` fails when this page "
                   "differs from what the metrics render."),
         paragraph(*corpus_sentences(inputs)),
-        paragraph("Scores are weighted F1 on the test set.", interval_note(inputs.f1, inputs.params)),
+        paragraph(speaker_warning(inputs.f1)),
+        paragraph("Scores are weighted F1 on the test set.", interval_note(inputs.f1, inputs.params),
+                  conditional_note()),
         f"![Weighted F1 learning curves of every method, with {level(inputs)} bands]({FIGURE})",
-    ])
+    ] if part)
 
 
 def aulc_table(inputs: Inputs, name: str) -> str:
@@ -400,7 +460,7 @@ def differences_table(inputs: Inputs, name: str) -> str:
         cells = []
         for axis in AXES:
             found = difference(entry, name, axis)
-            cells += [difference_text(found), f"{found['p_holm']:.2g}", found["decision"]] if found else ["", "", ""]
+            cells += [difference_text(found), p_text(found["p_holm"]), found["decision"]] if found else ["", "", ""]
         rows.append([label(key, entry), *cells])
     header_ = ["comparison", *(text for axis in AXES for text in (
         f"difference, {AXIS_NAMES[axis]} [{level(inputs)}]", "p_holm", "decision"))]
@@ -414,9 +474,7 @@ def area_section(inputs: Inputs) -> str:
         "## Area under the learning curve",
         paragraph("AULC is the mean F1 over the learning curve: over the fraction axis, and over log2 of the "
                   "per-class count (every doubling of the labels weighs the same). Each comparison is paired "
-                  "(same draws, same test utterances); p_holm is Holm-corrected over the AULC-level comparisons; "
-                  "the decision is better, no evidence or worse as the interval lies above 0, straddles it or lies "
-                  "below."),
+                  "(same draws, same test utterances).", decision_note(inputs.f1)),
         aulc_table(inputs, "aulc"),
         differences_table(inputs, "aulc"),
         paragraph(interval_note(inputs.f1, inputs.params)),
@@ -430,7 +488,8 @@ def low_budget_section(inputs: Inputs) -> str:
     return "\n\n".join([
         "## Low budgets",
         paragraph(f"The low-budget AULC covers only the smallest budgets of each axis"
-                  f"{f' ({join(spans)})' if spans else ''}."),
+                  f"{f' ({join(spans)})' if spans else ''}; its decisions are in the same Holm-adjusted family as "
+                  f"the AULC's."),
         aulc_table(inputs, "low_budget_aulc"),
         differences_table(inputs, "low_budget_aulc"),
         paragraph(interval_note(inputs.f1, inputs.params)),
@@ -451,30 +510,25 @@ def crossover_section(inputs: Inputs) -> str:
     ])
 
 
-def curve_columns(rows: list[dict], plain: list[str], families: list[str], classifier: str) -> list[tuple[str, str]]:
-    """(curve column, header) of the methods the per-class curve rows hold: the plain methods, then each family
-    with ``classifier``."""
-    present = set(rows[0]) if rows else set()
-    return ([(method, method) for method in plain if method in present]
-            + [(family, f"{family}/{classifier}") for family in families if family in present])
-
-
 def networks_table(inputs: Inputs) -> str:
-    """Per count budget of the methods without a classifier, their F1 beside the feature families with their
-    reference's classifier, then their AULC over those budgets."""
+    """Per count budget of the methods without a classifier, their F1 and each one's paired difference from its
+    reference on the method's own draws (the reference restricted to them), then both over those budgets' AULC."""
     f1, plain = inputs.f1, plain_methods(inputs.f1)
-    references = [f1.get("comparisons", {}).get(method, {}).get("reference") for method in plain]
-    classifier = next((classifier_of(ref) for ref in references if ref and classifier_of(ref)), None)
+    versus = {method: f1["comparisons"][method] for method in plain if method in f1.get("comparisons", {})}
+    classifier = next((classifier_of(entry["reference"]) for entry in versus.values()
+                       if classifier_of(entry["reference"])), None)
     rows = [row for row in inputs.curves.get(classifier, []) if any(row.get(method) is not None for method in plain)]
-    columns = curve_columns(rows, plain, classified(f1)[0], classifier) if rows else [(m, m) for m in plain]
+    budgets = {method: {row["budget"]: row for row in per_budget(entry, "count")} for method, entry in versus.items()}
     body = [[budget_label("count", row["per_class"]),
-             *(interval(row[c], row[f"{c}_low"], row[f"{c}_high"]) if row.get(c) is not None else ""
-               for c, _ in columns)]
+             *(interval(row[m], row[f"{m}_low"], row[f"{m}_high"]) if row.get(m) is not None else "" for m in plain),
+             *(difference_text(found) if (found := budgets[m].get(row["per_class"])) else "" for m in versus)]
             for row in rows]
     span = f", {budget_text('count', rows[0]['per_class'], rows[-1]['per_class'])}" if rows else ""
-    body.append([f"AULC (log2 count{span})",
-                 *(area(f1["methods"][c], "aulc", "count") if c in plain else "" for c, _ in columns)])
-    return table(["utterances per class", *(f"{name} [{level(inputs)}]" for _, name in columns)], body)
+    body.append([f"AULC (log2 count{span})", *(area(f1["methods"][m], "aulc", "count") for m in plain),
+                 *(difference_text(found) if (found := difference(entry, "aulc", "count")) else ""
+                   for entry in versus.values())])
+    return table(["utterances per class", *(f"{m} [{level(inputs)}]" for m in plain),
+                  *(f"{label(m, entry)} [{level(inputs)}]" for m, entry in versus.items())], body)
 
 
 def others_table(inputs: Inputs) -> str:
@@ -484,18 +538,20 @@ def others_table(inputs: Inputs) -> str:
         axis = entry["aulc_axis"]
         rows.append([label(key, entry), AXIS_NAMES[axis],
                      difference_text(difference(entry, "aulc", axis)),
-                     f"{entry['p_holm']:.2g}", entry["decision"], decision_runs(per_budget(entry, axis))])
+                     p_text(entry["p_holm"]), entry["decision"], decision_runs(per_budget(entry, axis))])
     return table(["comparison", "axis", f"AULC difference [{level(inputs)}]", "p_holm", "decision",
-                  "per budget (utterances per class, or % of the labelled utterances)"], rows)
+                  "per budget, unadjusted (utterances per class, or % of the labelled utterances)"], rows)
 
 
 def networks_section(inputs: Inputs) -> str:
-    parts = []
-    if plain_methods(inputs.f1):
+    parts, plain = [], plain_methods(inputs.f1)
+    if plain:
+        counts = draw_counts(inputs.f1, plain)
         parts += ["## Methods without a classifier",
-                  paragraph(f"The methods without a classifier ({join(plain_methods(inputs.f1))}) ran on draws of "
-                            f"their own; beside them the feature families with the classifier of their reference, on "
-                            f"the same budgets: weighted F1 per budget, and the AULC over those budgets."),
+                  paragraph(f"The methods without a classifier ({join(plain)}) ran on draws of their own"
+                            f"{f' ({counts} per budget)' if counts else ''}: their weighted F1 per budget and, beside "
+                            f"it, each one's paired difference from its reference on those same draws (the reference "
+                            f"scored on them, not on all of its own), then the AULC over those budgets."),
                   networks_table(inputs)]
     if comparisons(inputs.f1, False):
         parts += ["## Further comparisons",

@@ -1,11 +1,13 @@
 """Every method's learning curve and AULC with intervals, and every method against its reference, from the
 prediction tables: what ``metrics/f1.json`` and ``plots/f1/`` hold.
 
-The unit of replication is the test speaker: intervals come from a cluster bootstrap over test
-speakers jointly with the label draws (:mod:`fewlabels.compare.statistics`). A method
-``<family>/<classifier>`` is compared with ``handcrafted/<classifier>``; a method without a
-classifier (``finetune``, ...) with ``compare.reference``. P-values are Holm-corrected in two
-families: the AULC-level comparisons (the headline claims) and the per-budget ones.
+The unit of replication is the test speaker: intervals come from a cluster bootstrap over test speakers and
+the spread of the label draws (:mod:`fewlabels.compare.intervals`). A method ``<family>/<classifier>`` is
+compared with ``handcrafted/<classifier>``; a method without a classifier (``finetune``, ...) with
+``compare.reference``. Two families of tests, each test counted once: the AULC-level comparisons (the
+headline claims), decided from Holm-adjusted p-values, and the per-budget ones, decided from their unadjusted
+intervals (their Holm-adjusted p-values are given beside them). Comparisons with too few test speakers or
+draws are not decided and join neither family (:mod:`fewlabels.compare.decisions`).
 """
 from dataclasses import dataclass
 
@@ -13,30 +15,41 @@ import numpy as np
 import pandas as pd
 
 from fewlabels.compare.confusion import confusion_counts
+from fewlabels.compare.decisions import (DECISIONS, MIN_DRAWS, MIN_TEST_SPEAKERS, PairedComparison, crossover, holm,
+                                         holm_decide, paired_comparison)
+from fewlabels.compare.intervals import estimate
 from fewlabels.compare.params import CompareParams
-from fewlabels.compare.statistics import (aulc, bootstrap_f1, crossover, holm, low_budget_count, paired_comparison,
-                                          point_f1)
+from fewlabels.compare.statistics import aulc_weights, bootstrap_f1, low_budget_count, point_f1
 from fewlabels.errors import FewlabelsError
 
+UNIT_OF_REPLICATION = "test speaker (cluster bootstrap over test speakers, with the spread of the label draws)"
 REFERENCE_FAMILY = "handcrafted"
 X_NAMES = {"fraction": "fraction", "count": "per_class"}  # the budget column of each axis's curves
 
 
 @dataclass(frozen=True)
 class AxisResult:
-    """One budget axis: F1 per method and budget, its resamples, and the axis values the AULC integrates over."""
+    """One budget axis: every draw's F1 per method and budget, its resamples over test speakers, and the axis
+    values the AULC integrates over."""
 
     axis: str
     methods: list[str]
     budgets: np.ndarray  # (budgets,)
-    point: np.ndarray  # (methods, budgets)
-    resampled: np.ndarray  # (resamples, methods, budgets)
+    point: np.ndarray  # (methods, budgets, repeats)
+    resampled: np.ndarray  # (resamples, methods, budgets, repeats)
     native: list[str]  # the methods whose own draws these are; the others are references restricted to them
+    speakers: int  # test speakers
 
     @property
     def x(self) -> np.ndarray:
         """The fractions, or log2 of the per-class counts: each doubling of the labels weighs the same."""
         return self.budgets if self.axis == "fraction" else np.log2(self.budgets)
+
+    def areas(self, low_budgets: int) -> dict[str, np.ndarray]:
+        """The weights (1, budgets) of the AULC and of the low-budget AULC over the ``low_budgets`` smallest
+        budgets (:func:`fewlabels.compare.statistics.low_budget_count`)."""
+        first = low_budget_count(low_budgets, len(self.budgets))
+        return {"aulc": aulc_weights(self.x)[None], "low_budget_aulc": aulc_weights(self.x, first)[None]}
 
 
 def reference_of(method: str, default: str) -> str | None:
@@ -70,22 +83,19 @@ def axis_results(table: pd.DataFrame, n_classes: int, resamples: int, seed: int)
             confusion = confusion_counts(rows[keep], n_classes)
             results.append(AxisResult(str(axis), confusion.methods, confusion.budgets.astype(float),
                                       point_f1(confusion.counts), bootstrap_f1(confusion.counts, resamples, seed),
-                                      native))
+                                      native, len(confusion.speakers)))
     return results
 
 
-def interval(values: np.ndarray, confidence: float) -> tuple[np.ndarray, np.ndarray]:
-    """Percentile interval over the first axis (resamples)."""
-    return tuple(np.quantile(values, [(1 - confidence) / 2, (1 + confidence) / 2], axis=0))
-
-
 def curves(result: AxisResult, confidence: float) -> pd.DataFrame:
-    """One row per budget: the budget, each native method's F1 and its ``_low`` / ``_high`` interval bounds."""
-    low, high = interval(result.resampled, confidence)
+    """One row per budget: the budget, each native method's F1 (the mean over its draws) and its ``_low`` /
+    ``_high`` interval bounds."""
+    found = estimate(result.point, result.resampled, np.eye(len(result.budgets)), result.speakers)
+    low, high = found.interval(confidence)
     table = pd.DataFrame({X_NAMES[result.axis]: result.budgets})
     shown = [(i, method) for i, method in enumerate(result.methods) if method in result.native]
     for i, method in shown:
-        table[method] = result.point[i]
+        table[method] = found.value[i]
     for i, method in shown:
         table[f"{method}_low"], table[f"{method}_high"] = low[i], high[i]
     return table
@@ -109,27 +119,31 @@ def comparison_pairs(results: list[AxisResult], default_reference: str, also: li
 
 def comparison_metrics(results: list[AxisResult], confidence: float, low_budgets: int, default_reference: str,
                        also: list[str] = ()) -> dict:
-    """``metrics/f1.json``: per method the AULC (and its interval) on each axis, the low-budget AULC and F1 with
-    all labels; per comparison the AULC differences, per-budget differences, decisions and crossovers.
-    ``aulc`` is the fraction axis' where a method has one, else the per-class axis' (``aulc_axis`` says which)."""
+    """``metrics/f1.json``: per method the AULC (and its interval) on each axis, the low-budget AULC, F1 with
+    all labels and its draws per budget; per comparison the AULC differences, per-budget differences, decisions
+    and crossovers; and the rules the decisions follow (``decisions``). ``aulc`` is the fraction axis' where a
+    method has one, else the per-class axis' (``aulc_axis`` says which). Where the low-budget AULC covers every
+    budget of an axis it is the AULC itself: the same entry, tested once."""
     methods: dict[str, dict] = {}
     comparisons: dict[str, dict] = {}
-    headline, per_budget = [], []  # (entry, key) of every p-value, in the two Holm families
+    families: dict[str, list] = {"aulc_level": [], "per_budget": []}  # (entry, comparison, index) of every test
     pairs = comparison_pairs(results, default_reference, list(also))
     for result in results:
         suffix = "" if result.axis == "fraction" else f"_{X_NAMES[result.axis]}"
-        first = low_budget_count(low_budgets, len(result.budgets))
-        areas = {"aulc": (aulc(result.point, result.x), aulc(result.resampled, result.x)),
-                 "low_budget_aulc": (aulc(result.point, result.x, first), aulc(result.resampled, result.x, first))}
+        areas = result.areas(low_budgets)
+        whole = np.array_equal(*areas.values())
+        for name, weights in areas.items():
+            found = estimate(result.point, result.resampled, weights, result.speakers)
+            low, high = found.interval(confidence)
+            for i, method in enumerate(result.methods):
+                if method in result.native:
+                    methods.setdefault(method, {}).update({
+                        f"{name}{suffix}": _round(found.value[i, 0]), f"{name}{suffix}_low": _round(low[i, 0]),
+                        f"{name}{suffix}_high": _round(high[i, 0])})
         for i, method in enumerate(result.methods):
-            if method not in result.native:
-                continue
-            entry = methods.setdefault(method, {})
-            for name, (point, resampled) in areas.items():
-                low, high = interval(resampled[:, i], confidence)
-                entry.update({f"{name}{suffix}": _round(point[i]), f"{name}{suffix}_low": _round(low),
-                              f"{name}{suffix}_high": _round(high)})
-            entry[f"f1_all{suffix}"] = _round(result.point[i, -1])
+            if method in result.native:
+                methods[method].update({f"f1_all{suffix}": _round(result.point[i, -1].mean()),
+                                        "draws": result.point.shape[-1]})
         for key, method, reference in pairs:
             if method not in result.native:
                 continue
@@ -138,20 +152,27 @@ def comparison_metrics(results: list[AxisResult], confidence: float, low_budgets
                                      f"set compare.reference to one of {', '.join(result.methods)}")
             i, j = result.methods.index(method), result.methods.index(reference)
             entry = comparisons.setdefault(key, {"reference": reference})
-            for name, (point, resampled) in areas.items():
-                found = paired_comparison(resampled[:, i], resampled[:, j], point[i], point[j], confidence)
-                entry[f"{name}{suffix}"] = _comparison(found)
-                headline.append(entry[f"{name}{suffix}"])
-            found = paired_comparison(result.resampled[:, i], result.resampled[:, j], result.point[i], result.point[j],
-                                      confidence)
-            rows = [{"axis": result.axis, "budget": float(budget), **_comparison(found, b)}
+
+            def paired(weights: np.ndarray) -> PairedComparison:
+                return paired_comparison(result.point[i], result.point[j], result.resampled[:, i],
+                                         result.resampled[:, j], weights, result.speakers, confidence)
+
+            entry[f"aulc{suffix}"] = _test(families["aulc_level"], paired(areas["aulc"]))
+            entry[f"low_budget_aulc{suffix}"] = (entry[f"aulc{suffix}"] if whole else
+                                                 _test(families["aulc_level"], paired(areas["low_budget_aulc"])))
+            found = paired(np.eye(len(result.budgets)))
+            rows = [_test(families["per_budget"], found, b, axis=result.axis, budget=float(budget))
                     for b, budget in enumerate(result.budgets)]
             entry.setdefault("per_budget", []).extend(rows)
-            per_budget.extend(rows)
             entry[f"better_up_to{suffix or '_fraction'}"] = crossover(found.decision, result.budgets)
-    for family in (headline, per_budget):
-        for item, adjusted in zip(family, holm(np.array([item["p_value"] for item in family]))):
-            item["p_holm"] = _round(adjusted)
+    alpha = 1 - confidence
+    for name, family in families.items():
+        decided = [(item, found, index) for item, found, index in family if item["decision"] in DECISIONS]
+        adjusted = holm([found.p_value[index] for _, found, index in decided]) if decided else []
+        for (item, found, index), p_holm in zip(decided, adjusted):
+            item["p_holm"] = _round_p(p_holm)
+            if name == "aulc_level":
+                item["decision"] = str(holm_decide(found.difference[index], p_holm, alpha))
     for entry in methods.values():  # a method without the fraction axis has its per-class AULC as headline
         entry["aulc_axis"] = "fraction" if "aulc" in entry else "count"
         for end in ("", "_low", "_high"):
@@ -160,7 +181,11 @@ def comparison_metrics(results: list[AxisResult], confidence: float, low_budgets
         entry["aulc_axis"] = "fraction" if "aulc" in entry else "count"
         headline_entry = dict(entry.pop("aulc", None) or entry["aulc_per_class"])
         entry.update({"aulc_difference": headline_entry.pop("difference"), **headline_entry})
-    return {"methods": methods, "comparisons": comparisons}
+    tests = {name: sum(item["p_holm"] is not None for item, _, _ in family) for name, family in families.items()}
+    rules = {"aulc_level": "holm", "aulc_level_tests": tests["aulc_level"], "per_budget": "unadjusted",
+             "per_budget_tests": tests["per_budget"], "alpha": _round(alpha), "min_test_speakers": MIN_TEST_SPEAKERS,
+             "min_draws": MIN_DRAWS}
+    return {"methods": methods, "comparisons": comparisons, "decisions": rules}
 
 
 def compare_tables(table: pd.DataFrame, params: CompareParams) -> tuple[list[AxisResult], dict]:
@@ -209,12 +234,21 @@ def fewer_draws(draws: pd.DataFrame) -> dict[str, str]:
     return fewer
 
 
-def _comparison(found, index=()) -> dict:
-    return {"difference": _round(found.difference[index]), "ci_low": _round(found.ci_low[index]),
-            "ci_high": _round(found.ci_high[index]), "p_value": _round(found.p_value[index]),
-            "effect_size": _round(found.effect_size[index]), "decision": str(found.decision[index])}
+def _test(family: list, found: PairedComparison, index: int = 0, **where) -> dict:
+    """The metrics entry of the ``index``-th statistic of ``found`` (after ``where``: axis, budget), added to
+    ``family`` (its Holm family): ``p_holm`` stays None unless the comparison is decided."""
+    item = {**where, "difference": _round(found.difference[index]), "ci_low": _round(found.ci_low[index]),
+            "ci_high": _round(found.ci_high[index]), "p_value": _round_p(found.p_value[index]),
+            "effect_size": _round(found.effect_size[index]), "decision": str(found.decision[index]), "p_holm": None}
+    family.append((item, found, index))
+    return item
 
 
 def _round(value) -> float | None:
     value = float(value)
     return None if np.isnan(value) else round(value, 5)
+
+
+def _round_p(value) -> float:
+    """A p-value to 3 significant digits: small ones stay distinguishable from 0."""
+    return float(f"{float(value):.3g}")

@@ -1,5 +1,12 @@
 """The classical method family: each scikit-learn classifier on each feature family, trained on every draw,
-predicting every test unit. Methods are named ``<family>/<classifier>`` (``handcrafted/SVM``, ``code/SVM``)."""
+predicting every test unit. Methods are named ``<family>/<classifier>`` (``handcrafted/SVM``, ``code/SVM``).
+
+Every random choice of a draw — a classifier's ``random_state``, its search's speaker folds, the ties of its
+predictions — comes from the seed, the classifier's name, the axis, the budget's value and the repeat
+(:func:`fewlabels.methods.scoring.draw_rng`): a classifier's randomness differs between the draws of a budget,
+so it is part of the draw-to-draw variation the compare intervals measure, and is the same for both feature
+families on one draw, so their comparison is paired in it too.
+"""
 from dataclasses import dataclass
 from typing import Any
 
@@ -42,7 +49,7 @@ def aligned_features(pickles: dict[str, dict]) -> Features:
 def _fit(name: str, kwargs: dict[str, Any], X: np.ndarray, y: np.ndarray, speakers: np.ndarray, folds: int,
          seed: int) -> tuple[Any, str]:
     """The classifier fitted on one draw's chunks, its ``search`` grid (if any) tuned on speaker folds of the draw;
-    and the chosen grid point ("" without a search)."""
+    and the chosen grid point ("" without a search). ``seed``: the draw's, for the classifier and the folds."""
     model = make_classifier(name, kwargs, seed)
     grid = split_search(kwargs)[1]
     if grid is None:
@@ -56,9 +63,10 @@ def _job(name: str, kwargs: dict[str, Any], axis: str, budget: float, repeat: in
     rows = np.isin(train.utterance, drawn)
     kwargs, adapted = adapt_to_draw(name, kwargs, int(rows.sum()))
     ties = draw_rng(seed, name, axis, budget, repeat)
+    fit_seed = int(ties.integers(2 ** 31))
     frames = []
     for family in FAMILIES:
-        model, chosen = _fit(name, kwargs, train.X[family][rows], train.y[rows], train.speaker[rows], folds, seed)
+        model, chosen = _fit(name, kwargs, train.X[family][rows], train.y[rows], train.speaker[rows], folds, fit_seed)
         changes = " ".join([*(f"{key}={value}" for key, value in sorted(adapted.items())), *([chosen] if chosen else [])])
         frames.append(prediction_rows(units, chunk_probabilities(model, test.X[family], len(classes)), test.utterance,
                                       test.chunk, unit, classes, ties, method=f"{family}/{name}", axis=axis,

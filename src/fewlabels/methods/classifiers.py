@@ -58,7 +58,8 @@ def adapt_to_draw(name: str, kwargs: dict[str, Any], training_rows: int) -> tupl
 
 def make_classifier(name: str, kwargs: dict[str, Any], seed: int) -> ClassifierMixin:
     """A fresh, unfitted classifier (``kwargs`` checked by params, ``search`` left to the caller);
-    ``random_state``, where it has one, comes from ``seed`` and the entry's name, not its position in params."""
+    ``random_state``, where it has one, comes from ``seed`` (the draw's: :mod:`fewlabels.methods.classical`)
+    and the entry's name, not its position in params."""
     estimator, standardise = CLASSIFIERS[estimator_name(name)]
     model = estimator(**split_search(kwargs)[0])
     if "random_state" in model.get_params() and "random_state" not in kwargs:
