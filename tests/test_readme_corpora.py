@@ -1,20 +1,28 @@
 """The command for each corpus (docs/corpora.md, and README's example), run as written on a fixture tree with the
 published release's layout, speakers, files per speaker and class, and known quirks (tests/published_corpora.py),
-up to the split."""
+from the shipped params.yaml to metrics/f1.json, with only the tiny-run settings of TINY_RUN added."""
 import json
 import re
 import shlex
+import shutil
 
 import pytest
 import yaml
 
+from fewlabels.compare.decisions import MIN_TEST_SPEAKERS
 from tests import corpus_trees as trees
 from tests import published_corpora as published
-from tests.conftest import ROOT, update_params
+from tests.conftest import ROOT
 
 pytestmark = pytest.mark.e2e
-MARKER = "<!-- run by tests/test_readme_corpora.py::test_the_readme_command_for_each_corpus_imports_and_splits_it -->"
+MARKER = "<!-- run by tests/test_readme_corpora.py::test_the_readme_command_for_each_corpus_runs_to_the_results -->"
 PAGES = ("docs/corpora.md", "README.md")  # every corpus' command; README's example repeats one of them
+# Added to every command: fewer budgets, draws and epochs than a study uses, a few unlabelled clips per class for the
+# autoencoder, and padding for the fixtures' 0.05 s clips (a real corpus' clips are as long as its min_signal).
+TINY_RUN = ("draws.fraction_step=0.5", "draws.repeats=2", "split.unlabelled_per_class=8", "autoencoder.max_epochs=1",
+            "finetune.max_epochs=1", "finetune.fixed_epochs=1", "finetune.repeats=1", "end_to_end.max_epochs=1",
+            "end_to_end.fixed_epochs=1", "end_to_end.repeats=1", "audio.short_signals=pad")
+NETWORKS = ("finetune", "scratch", "cnn_lstm")
 
 
 def readme_commands() -> dict[str, list[str]]:
@@ -41,12 +49,11 @@ def test_every_corpus_has_a_command():
 
 
 @pytest.mark.parametrize("command", sorted(COMMANDS))
-def test_the_readme_command_for_each_corpus_imports_and_splits_it(project, command):
+def test_the_readme_command_for_each_corpus_runs_to_the_results(project, command):
     args, source = COMMANDS[command], command.split()[0]
     settings = dict(arg.split("=", 1) for arg in args if "=" in arg)
     path = project.path
-    shipped = yaml.safe_load((ROOT / "params.yaml").read_text())
-    update_params(path / "params.yaml", {"split": shipped["split"]})  # the quotas a new user starts from
+    shutil.copy(ROOT / "params.yaml", path / "params.yaml")  # the params a new user starts from
     project.dvc("config", "cache.type", "hardlink,symlink")  # as README advises for large corpora
     published.BUILDERS[source](path / settings["corpus.path"])
     folders = [settings["corpus.path"]]
@@ -59,12 +66,14 @@ def test_the_readme_command_for_each_corpus_imports_and_splits_it(project, comma
     project.run("git", "add", "-A")
     project.run("git", "commit", "-qm", f"{source} corpus")
 
-    result = project.dvc(*args[1:3], "split", *args[3:], check=False)  # dvc exp run split -S ...
+    tiny = [arg for setting in TINY_RUN for arg in ("-S", setting)]
+    result = project.dvc(*args[1:], *tiny, check=False)
     assert result.returncode == 0, result.stdout + result.stderr
     assert "Traceback" not in result.stdout + result.stderr
     corpus = json.loads((path / "metrics/corpus.json").read_text())
     split = json.loads((path / "metrics/split.json").read_text())
     assert corpus["source"] == source
+    shipped = yaml.safe_load((ROOT / "params.yaml").read_text())
     for name in ("labelled", "test"):  # every quota met
         quota = int(settings.get(f"split.{name}_per_class", shipped["split"][f"{name}_per_class"]))
         assert set(split[name]["per_class"].values()) == {quota}, (name, split[name])
@@ -75,3 +84,25 @@ def test_the_readme_command_for_each_corpus_imports_and_splits_it(project, comma
                 "tess": lambda: corpus["converted"] == 4 and "24414 Hz, 1 channel, AIFF" in corpus["formats"],
                 "msp_podcast": lambda: corpus["proxy_speakers"]["utterances"] > 1000}
     assert expected.get(source, lambda: corpus["skipped"] == {})(), corpus
+
+    # the whole study ran: every method on the draws, the networks on the budgets this corpus gives, said so
+    f1 = json.loads((path / "metrics/f1.json").read_text())
+    labelled = max(split["labelled"]["per_class"].values())
+    auto = [budget for budget in (1, 4, 16, 64) if budget < labelled]
+    auto += [labelled] if labelled >= 2 * auto[-1] else []
+    for stage in ("finetune", "end_to_end"):
+        assert json.loads((path / f"metrics/{stage}.json").read_text())["budgets"] == {"count": auto}, stage
+    classifiers = shipped["classify"]["classifiers"]
+    assert set(f1["methods"]) == {f"{family}/{name}" for family in ("handcrafted", "code") for name in classifiers} | set(
+        NETWORKS)
+    for method in NETWORKS:
+        assert f1["adapted"][method]["budgets"].startswith(f"count {', '.join(map(str, auto))} of 1, 2, 4"), f1["adapted"]
+    for family in ("handcrafted", "code"):  # kNN's 5 neighbours meet draws of 1 utterance per class
+        assert f1["adapted"][f"{family}/kNN"]["count 1"].startswith("n_neighbors="), f1["adapted"]
+    few_speakers = f1["test_speakers"] < MIN_TEST_SPEAKERS
+    for comparison in f1["comparisons"].values():
+        assert (comparison["decision"] == "too few test speakers") == few_speakers, comparison
+    page = (path / "docs/results.md").read_text()
+    assert f"| finetune | budgets | count {', '.join(map(str, auto))} of 1, 2, 4" in page
+    shown = project.dvc("metrics", "show", "--json").stdout
+    assert "adapted" in shown and "budgets" in shown

@@ -28,7 +28,7 @@ targets = st.fixed_dictionaries({"labelled": st.integers(1, 20), "test": st.inte
                                  "unlabelled": st.none() | st.integers(1, 60)})
 partition_maps = st.none() | st.fixed_dictionaries(
     {split: st.lists(st.sampled_from(["p0", "p1", "p2"]), min_size=1, max_size=3, unique=True) for split in SPLITS})
-EXPECTED_ERRORS = ("would be missing from", "would be empty", "speaker(s)", "no labelled utterances", "cannot be in both")
+EXPECTED_ERRORS = ("would be missing from", "would be empty", "would hold 1 speaker", "speaker(s)", "no labelled utterances", "cannot be in both")
 
 
 @settings(max_examples=200, deadline=None, derandomize=True)
@@ -47,6 +47,7 @@ def test_split_properties(counts, targets, seed, extra_clips, partitions):
             assert set(rows.loc[rows["label"].notna(), "partition"]) <= set(partitions[split])
     speakers = [set(rows["speaker"]) for rows in splits.values()]
     assert all(a.isdisjoint(b) for i, a in enumerate(speakers) for b in speakers[i + 1:])  # no leakage
+    assert len(speakers[2]) >= 2  # the autoencoder validates on unlabelled speakers it does not train on
     for split in ("labelled", "test"):
         assert set(splits[split]["label"]) == set(manifest["label"].dropna())  # every class present
     for split, rows in splits.items():
@@ -110,7 +111,7 @@ def test_an_infeasible_split_says_which_quota_fails_what_each_class_has_and_the_
     with pytest.raises(SplitError) as caught:
         speaker_split(manifest, targets, seed=2024)
     message = str(caught.value)
-    assert "the unlabelled split would be empty: the labelled and test quotas take all 24 speakers" in message
+    assert "the unlabelled split would be empty: the labelled and test quotas take 24 of the corpus' 24 speakers" in message
     assert "Quotas not met: test neutral 132 of 150 (11 speakers), test positive 88 of 150 (11 speakers)." in message
     assert ("The corpus has negative 768 utterances from 24 speakers, neutral 288 utterances from 24 speakers, "
             "positive 192 utterances from 24 speakers") in message
@@ -119,7 +120,7 @@ def test_an_infeasible_split_says_which_quota_fails_what_each_class_has_and_the_
                       r"split\.labelled_per_class and split\.test_per_class (\d+)", message)
     assert found, message
     labelled, test, both = map(int, found.groups())
-    assert (labelled, test, both) == (32, 80, 88)  # 4 actors (32 positive) + 19 leave one; 13 + 10 + 1; 11 + 11 + 2
+    assert (labelled, test, both) == (24, 72, 88)  # each leaves 2 actors unlabelled: 3 + 19 + 2; 13 + 9 + 2; 11 + 11 + 2
     for works, fails in [({"labelled": labelled}, {"labelled": labelled + 1}), ({"test": test}, {"test": test + 1}),
                          ({"labelled": both, "test": both}, {"labelled": both + 1, "test": both + 1})]:
         speaker_split(manifest, {**targets, **works}, seed=2024)  # the reported quota works ...
@@ -130,7 +131,7 @@ def test_an_infeasible_split_says_which_quota_fails_what_each_class_has_and_the_
 
 def test_two_speakers_cannot_make_three_splits_and_the_error_says_how_to_proceed():
     manifest = make_manifest([[9, 9, 9]] * 2)
-    with pytest.raises(SplitError, match=r"the corpus has 2 speaker\(s\).* need at least 3 here: add unlabelled clips "
+    with pytest.raises(SplitError, match=r"the corpus has 2 speaker\(s\).* need at least 4 here: add unlabelled clips "
                                          r"from elsewhere with corpus\.unlabelled_path"):
         speaker_split(manifest, {"labelled": 5, "test": 5, "unlabelled": None}, seed=0)
 

@@ -22,6 +22,7 @@ from fewlabels.errors import FewlabelsError
 from fewlabels.schema import SECTION, Count, Seed, Str, did_you_mean, doc
 
 SPLITS = ("labelled", "test", "unlabelled")
+UNLABELLED_SPEAKERS = 2  # the autoencoder validates on whole unlabelled speakers it does not train on
 REQUIRE_ALL_CLASSES = ("labelled", "test")
 QUOTA_PARAMS = {"labelled": "split.labelled_per_class", "test": "split.test_per_class",
                 "unlabelled": "split.unlabelled_per_class"}
@@ -73,9 +74,10 @@ class Assignment:
     ``allowed`` (speakers, 3): whether a speaker may join each of :data:`SPLITS`.
     """
 
-    def __init__(self, counts: pd.DataFrame, allowed: np.ndarray, has_extra_unlabelled: bool):
+    def __init__(self, counts: pd.DataFrame, allowed: np.ndarray, extra_unlabelled_speakers: int):
         self.speakers, self.classes = counts.index.to_numpy(), list(counts.columns)
-        self.counts, self.allowed, self.has_extra_unlabelled = counts.to_numpy(), allowed, has_extra_unlabelled
+        self.counts, self.allowed = counts.to_numpy(), allowed
+        self.extra_unlabelled_speakers = extra_unlabelled_speakers  # of clips from corpus.unlabelled_path
 
     def assign(self, targets: dict[str, int | None]) -> np.ndarray:
         """Index into :data:`SPLITS` of each speaker's split, -1 for none; shape (speakers,)."""
@@ -94,10 +96,16 @@ class Assignment:
         """Utterances available per split and class, (3, classes)."""
         return np.stack([self.counts[split_of == j].sum(axis=0) for j in range(len(SPLITS))])
 
+    def unlabelled_speakers(self, split_of: np.ndarray) -> int:
+        """Speakers of the unlabelled split: the corpus' own and those of clips from elsewhere."""
+        return int((split_of == SPLITS.index("unlabelled")).sum()) + self.extra_unlabelled_speakers
+
     def works(self, targets: dict[str, int | None]) -> bool:
-        """Whether ``targets`` give non-empty splits with every class in labelled and test."""
-        covered = self.coverage(self.assign(targets))
-        return bool((covered[:2] > 0).all() and (covered[2].sum() > 0 or self.has_extra_unlabelled))
+        """Whether ``targets`` give every class in labelled and test, and an unlabelled split of at least
+        :data:`UNLABELLED_SPEAKERS` speakers."""
+        split_of = self.assign(targets)
+        covered = self.coverage(split_of)
+        return bool((covered[:2] > 0).all() and self.unlabelled_speakers(split_of) >= UNLABELLED_SPEAKERS)
 
     def largest(self, targets: dict[str, int | None], splits: tuple[str, ...]) -> int | None:
         """The largest quota ``q`` below the current ones such that setting every split of ``splits`` to
@@ -133,14 +141,14 @@ def speaker_split(manifest: pd.DataFrame, targets: dict[str, int | None], seed: 
     labelled = manifest[manifest["label"].notna()]
     if labelled.empty:
         raise SplitError("the manifest has no labelled utterances to split")
-    has_extra = len(labelled) < len(manifest)
-    check_speaker_count(labelled["speaker"].nunique(), has_extra_unlabelled=has_extra)
+    extra = manifest.loc[manifest["label"].isna(), "speaker"].nunique()
+    check_speaker_count(labelled["speaker"].nunique(), extra_unlabelled_speakers=extra)
     check_classes_have_two_speakers(labelled)
     allowed = allowed_splits(labelled, partitions)
     rng = np.random.default_rng(seed)
     counts = pd.crosstab(labelled["speaker"], labelled["label"])
     counts = counts.loc[rng.permutation(counts.index.to_numpy())]
-    plan = Assignment(counts, np.array([[split in allowed[s] for split in SPLITS] for s in counts.index]), has_extra)
+    plan = Assignment(counts, np.array([[split in allowed[s] for split in SPLITS] for s in counts.index]), extra)
     split_of = plan.assign(targets)
     if not plan.works(targets):
         raise SplitError(explain_infeasible(plan, split_of, targets, seed))
@@ -167,8 +175,12 @@ def explain_infeasible(plan: Assignment, split_of: np.ndarray, targets: dict[str
         split, name = missing[0]
         problem = f"class {name!r} would be missing from the {split} split"
     else:
-        problem = (f"the unlabelled split would be empty: the labelled and test quotas take all "
-                   f"{len(plan.speakers)} speakers")
+        held = plan.unlabelled_speakers(split_of)
+        taken = int(((split_of >= 0) & (split_of != SPLITS.index("unlabelled"))).sum())
+        problem = ("the unlabelled split would be empty" if held == 0 else
+                   f"the unlabelled split would hold {held} speaker, and the autoencoder's validation needs at least "
+                   f"{UNLABELLED_SPEAKERS} (whole speakers it does not train on)")
+        problem += f": the labelled and test quotas take {taken} of the corpus' {len(plan.speakers)} speakers"
     short = [f"{split} {name} {int(covered[j, c])} of {targets[split]} ({int(((split_of == j) & (plan.counts[:, c] > 0)).sum())} speakers)"
              for j, split in enumerate(REQUIRE_ALL_CLASSES) for c, name in enumerate(plan.classes)
              if covered[j, c] < targets[split]]
@@ -183,7 +195,8 @@ def explain_infeasible(plan: Assignment, split_of: np.ndarray, targets: dict[str
             options.append(f"{names} {largest}" + (f" (with {others[0]})" if others else ""))
     fits = (f"largest quotas that work with split.seed {seed}: {'; or '.join(options)}" if options else
             "no labelled and test quotas work with these speakers")
-    extra = "" if plan.has_extra_unlabelled else "; or add unlabelled clips from elsewhere with corpus.unlabelled_path"
+    extra = ("" if plan.extra_unlabelled_speakers >= UNLABELLED_SPEAKERS else
+             "; or add unlabelled clips from elsewhere with corpus.unlabelled_path (their folders are speakers)")
     return (f"{problem}. Quotas not met: {listed(short) or 'none'}. The corpus has {listed(has)}. "
             f"The {fits}{extra}.")
 
@@ -194,13 +207,15 @@ def listed(items: list[str], limit: int = 6) -> str:
     return ", ".join(items[:limit]) + more
 
 
-def check_speaker_count(speakers: int, has_extra_unlabelled: bool) -> None:
-    """Raise :class:`SplitError` if ``speakers`` cannot fill the splits that need the corpus' own speakers."""
-    needed = 2 if has_extra_unlabelled else 3
+def check_speaker_count(speakers: int, extra_unlabelled_speakers: int) -> None:
+    """Raise :class:`SplitError` if ``speakers`` cannot fill the splits that need the corpus' own speakers: one for
+    labelled, one for test, and what the unlabelled split lacks of :data:`UNLABELLED_SPEAKERS`."""
+    needed = 2 + max(0, UNLABELLED_SPEAKERS - extra_unlabelled_speakers)
     if speakers < needed:
-        how = ("add speakers" if has_extra_unlabelled else
-               "add unlabelled clips from elsewhere with corpus.unlabelled_path (then two speakers suffice: one "
-               "for labelled, one for test), or use a corpus with more speakers")
+        how = ("add speakers" if needed == 2 else
+               "add unlabelled clips from elsewhere with corpus.unlabelled_path (in folders, one per speaker: with "
+               f"{UNLABELLED_SPEAKERS} of them two speakers suffice, one for labelled, one for test), or use a corpus "
+               "with more speakers")
         raise SplitError(f"the corpus has {speakers} speaker(s); speaker-disjoint labelled, test and unlabelled "
                          f"splits need at least {needed} here: {how}")
 

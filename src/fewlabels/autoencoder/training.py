@@ -21,8 +21,8 @@ def speaker_holdout(speakers: list[str], fraction: float, seed: int) -> tuple[np
         raise ValueError(f"autoencoder.validation_split must lie in (0, 1), got {fraction}")
     unique, of_row, counts = np.unique(np.asarray(speakers), return_inverse=True, return_counts=True)
     if unique.size < 2:
-        raise ValueError("the unlabelled spectrograms come from one speaker; "
-                         "a speaker-disjoint validation set needs at least two")
+        raise TrainingError("the unlabelled spectrograms come from one speaker; a speaker-disjoint validation set "
+                            "needs at least two: add unlabelled speakers (split quotas, or corpus.unlabelled_path)")
     order = np.random.default_rng(seed).permutation(unique.size)
     enough = np.cumsum(counts[order][:-1]) >= fraction * len(of_row)
     held = order[:(np.argmax(enough) if enough.any() else enough.size - 1) + 1]

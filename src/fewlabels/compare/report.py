@@ -567,9 +567,10 @@ def adapted_section(f1: dict) -> str:
     if not adapted:
         return ""
     rows = [[method, budget, change] for method, changes in adapted.items() for budget, change in changes.items()]
-    return "\n\n".join(["## Params adapted to small draws",
-                        paragraph("Where a draw is too small for a method's params (or a search chose them), what "
-                                  "the method ran with instead, per budget:"),
+    return "\n\n".join(["## Params adapted to this corpus and to small draws",
+                        paragraph("What each method ran with where it differs from the others or from its params: "
+                                  "the budgets and repeats of a method that trains on fewer draws (budgets), and, "
+                                  "per budget, params lowered for a draw too small for them or chosen by a search:"),
                         table(["method", "budget", "ran with"], rows)])
 
 
