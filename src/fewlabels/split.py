@@ -80,15 +80,19 @@ class Assignment:
         self.extra_unlabelled_speakers = extra_unlabelled_speakers  # of clips from corpus.unlabelled_path
 
     def assign(self, targets: dict[str, int | None]) -> np.ndarray:
-        """Index into :data:`SPLITS` of each speaker's split, -1 for none; shape (speakers,)."""
+        """Index into :data:`SPLITS` of each speaker's split, -1 for none, shape (speakers,): each speaker, in visiting
+        order, to the first split it may join that still needs its classes, or to the unlabelled split while that has
+        fewer than :data:`UNLABELLED_SPEAKERS`."""
         need = np.array([[np.inf if targets.get(split) is None else targets[split]] * len(self.classes)
                          for split in SPLITS], dtype=float)
         split_of = np.full(len(self.speakers), -1)
+        unlabelled, short = SPLITS.index("unlabelled"), UNLABELLED_SPEAKERS - self.extra_unlabelled_speakers
         for i, (has, allowed) in enumerate(zip(self.counts > 0, self.allowed)):
             for j in np.flatnonzero(allowed):
-                if (has & (need[j] > 0)).any():
+                if (has & (need[j] > 0)).any() or (j == unlabelled and short > 0 and has.any()):
                     split_of[i] = j
                     need[j] = np.maximum(need[j] - self.counts[i], 0)
+                    short -= j == unlabelled
                     break
         return split_of
 
@@ -193,12 +197,12 @@ def explain_infeasible(plan: Assignment, split_of: np.ndarray, targets: dict[str
             others = [f"{QUOTA_PARAMS[s]} {targets[s]}" for s in REQUIRE_ALL_CLASSES if s not in splits]
             names = " and ".join(QUOTA_PARAMS[s] for s in splits)
             options.append(f"{names} {largest}" + (f" (with {others[0]})" if others else ""))
-    fits = (f"largest quotas that work with split.seed {seed}: {'; or '.join(options)}" if options else
-            "no labelled and test quotas work with these speakers")
+    fits = (f"The largest quotas that work with split.seed {seed}: {'; or '.join(options)}" if options else
+            "No labelled and test quotas work with these speakers")
     extra = ("" if plan.extra_unlabelled_speakers >= UNLABELLED_SPEAKERS else
              "; or add unlabelled clips from elsewhere with corpus.unlabelled_path (their folders are speakers)")
     return (f"{problem}. Quotas not met: {listed(short) or 'none'}. The corpus has {listed(has)}. "
-            f"The {fits}{extra}.")
+            f"{fits}{extra}.")
 
 
 def listed(items: list[str], limit: int = 6) -> str:
