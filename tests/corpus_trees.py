@@ -3,6 +3,8 @@
 Every builder writes short noise clips at the corpus' native sample rate and returns the root.
 ``seconds`` makes the clips long enough for the pipeline's tiny params where an e2e test needs it.
 """
+import io
+from functools import cache
 from pathlib import Path
 
 import numpy as np
@@ -13,10 +15,18 @@ import soundfile
 def clip(path: Path, sample_rate: int, seconds: float = 0.25, channels: int = 1, seed: int = 0, fmt: str = "WAV") -> Path:
     """Seeded 16-bit noise at ``sample_rate`` Hz, shape (frames, channels), written as ``fmt``."""
     path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(encoded_noise(sample_rate, seconds, channels, seed, fmt))
+    return path
+
+
+@cache
+def encoded_noise(sample_rate: int, seconds: float, channels: int, seed: int, fmt: str) -> bytes:
+    """The file ``clip`` writes, encoded once per set of arguments (a corpus tree repeats them thousands of times)."""
     rng = np.random.default_rng(seed)
     samples = (rng.standard_normal((round(seconds * sample_rate), channels)) * 3000).astype(np.int16)
-    soundfile.write(path, samples, sample_rate, format=fmt, subtype="PCM_16" if fmt != "OGG" else "VORBIS")
-    return path
+    encoded = io.BytesIO()
+    soundfile.write(encoded, samples, sample_rate, format=fmt, subtype="PCM_16" if fmt != "OGG" else "VORBIS")
+    return encoded.getvalue()
 
 
 def table_and_clips(root: Path, table_path: str, table: pd.DataFrame, audio_dir: str, names: pd.Series,

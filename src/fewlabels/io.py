@@ -5,6 +5,7 @@ import os
 import pickle
 import shutil
 import tempfile
+import zipfile
 from pathlib import Path
 
 import pandas as pd
@@ -67,3 +68,31 @@ def read_pickle(path: str | Path) -> dict:
 def write_pickle(path: str | Path, data: dict) -> None:
     with atomic_path(path) as tmp, tmp.open("wb") as f:
         pickle.dump(data, f, protocol=pickle.HIGHEST_PROTOCOL)
+
+
+def write_keras(path: str | Path, model) -> None:
+    """Save a Keras ``model`` to ``path`` (a .keras archive), the same bytes for the same model in any process:
+    Keras stamps the save time into the archive (an entry's date, ``date_saved`` in its metadata), left out here,
+    and numbers the objects layers share by their memory address, renumbered here in order of appearance."""
+    with atomic_path(path) as tmp:
+        model.save(tmp)
+        with zipfile.ZipFile(tmp) as saved:
+            entries = [(info, saved.read(info)) for info in saved.infolist()]
+        with zipfile.ZipFile(tmp, "w") as archive:
+            for info, data in entries:
+                if info.filename == "metadata.json":
+                    data = json.dumps({k: v for k, v in json.loads(data).items() if k != "date_saved"}).encode()
+                elif info.filename == "config.json":
+                    data = json.dumps(_renumbered(json.loads(data), {})).encode()
+                archive.writestr(zipfile.ZipInfo(info.filename), data, compress_type=info.compress_type)
+
+
+def _renumbered(config, ids: dict[int, int]):
+    """``config`` (a Keras model's JSON config) with each ``shared_object_id`` replaced by its rank among the
+    distinct ones, in order of appearance (``ids``: address -> rank so far)."""
+    if isinstance(config, dict):
+        return {key: ids.setdefault(value, len(ids)) if key == "shared_object_id" else _renumbered(value, ids)
+                for key, value in config.items()}
+    if isinstance(config, list):
+        return [_renumbered(value, ids) for value in config]
+    return config

@@ -6,7 +6,7 @@ from dvclive.keras import DVCLiveCallback
 from fewlabels import paths
 from fewlabels.autoencoder.training import constant_prediction_loss, moments, train_autoencoder
 from fewlabels.errors import run
-from fewlabels.io import atomic_path, write_json
+from fewlabels.io import write_json, write_keras
 from fewlabels.params import load_params
 from fewlabels.shards import ShardedSpectrograms
 
@@ -16,9 +16,8 @@ def main() -> None:
     X = ShardedSpectrograms(paths.UNLABELLED_SPECTROGRAMS)
     with Live(dir=str(paths.AUTOENCODER_CURVES), save_dvc_exp=False, dvcyaml=None) as live:
         result = train_autoencoder(X, X.speaker, params, callbacks=(DVCLiveCallback(live=live),))
-    for model, path in ((result.autoencoder, paths.AUTOENCODER), (result.encoder, paths.ENCODER)):
-        with atomic_path(path) as tmp:
-            model.save(tmp)
+    write_keras(paths.AUTOENCODER, result.autoencoder)
+    write_keras(paths.ENCODER, result.encoder)
     epochs = len(result.history["val_loss"])
     mean, mean_square = moments(X.blocks())
     baseline = constant_prediction_loss(mean, mean_square, mean, params.loss)
