@@ -1,6 +1,6 @@
 # The two commands of README.md: `make repro` runs the study, `make test` runs the tests
-# (`make test-fast`: all but the end-to-end dvc runs, for the inner loop; `make test-corpora`: README's command for
-# each corpus run to its results, about 10 minutes on 2 cores).
+# (`make test-fast`: all but the end-to-end dvc runs, for the inner loop; `make test-slow`: the runs of
+# whole studies, README's command for each corpus to its results and the replicates, about 13 minutes on 2 cores).
 # Both create .venv on first use and install the exact versions of requirements.lock.
 PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
@@ -8,19 +8,19 @@ BIN := $(abspath $(VENV))/bin
 export PATH := $(BIN):$(PATH)
 export DVC_NO_ANALYTICS := 1
 
-.PHONY: repro test test-fast test-corpora install install-test clean-venv
+.PHONY: repro test test-fast test-slow install install-test clean-venv
 
 repro: install
 	dvc repro
 
 test: install-test
-	pytest -n 2 -m "not corpora"
+	pytest -n 2 -m "not slow"
 
 test-fast: install-test
 	pytest -n 2 -m "not e2e"
 
-test-corpora: install-test
-	pytest -n 2 -m corpora
+test-slow: install-test
+	pytest -n 2 -m slow
 
 install: $(VENV)/.installed .dvc/plots.html
 install-test: $(VENV)/.installed-test .dvc/plots.html

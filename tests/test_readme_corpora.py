@@ -111,10 +111,10 @@ def test_the_readme_command_for_each_corpus_imports_and_splits_it(project, sourc
         check_corpus_and_split(project.path, command, settings_of(command))
 
 
-@pytest.mark.corpora
+@pytest.mark.slow
 @pytest.mark.parametrize("command", sorted(COMMANDS))
 def test_the_readme_command_for_each_corpus_runs_to_the_results(project, command):
-    """Every corpus' command as written, to metrics/f1.json and the results page (``make test-corpora``)."""
+    """Every corpus' command as written, to metrics/f1.json and the results page (``make test-slow``)."""
     args, settings = with_corpus(project, command)
     path = project.path
     succeeded(project.dvc(*args[1:], *(arg for setting in TINY_RUN for arg in ("-S", setting)), check=False))

@@ -12,7 +12,7 @@ from tests.conftest import update_params
 from tests.documented import block_commands
 
 pytestmark = pytest.mark.e2e
-REMOTE_MARKER = "<!-- run by tests/test_workflow.py::test_replicates_pool_seed_experiments_and_a_remote_restores_the_run_cache_into_a_fresh_clone -->"
+REMOTE_MARKER = "<!-- run by tests/test_workflow.py::test_queued_sweep_exp_show_plots_diff_apply_glasgow_and_push_pull_into_a_fresh_clone -->"
 DOCUMENTED_REMOTE = "/mnt/shared/fewlabels-dvc"  # docs/scaling.md's example; the test's remote is a temporary folder
 RESULTS = ("metrics/f1.json", "plots/f1/RandomForest.csv", "plots/f1/SVM_per_class.csv",
            "data/predictions/finetune.parquet", "data/predictions/end_to_end.parquet")
@@ -86,7 +86,8 @@ def wait_for_the_queue(project) -> None:
     assert "Failed" not in project.dvc("queue", "status").stdout
 
 
-def test_queued_sweep_exp_show_plots_diff_apply_and_the_glasgow_variant(reproduced_project):
+def test_queued_sweep_exp_show_plots_diff_apply_glasgow_and_push_pull_into_a_fresh_clone(reproduced_project,
+                                                                                          tmp_path_factory):
     project = reproduced_project
     baseline = results(project)
     # docs/autoencoders.md's tuning grid queues one experiment per point (each runs as README's sweep below does)
@@ -120,7 +121,7 @@ def test_queued_sweep_exp_show_plots_diff_apply_and_the_glasgow_variant(reproduc
     losses = [float(re.search(r"\]\s+([\d.]+)", row)[1]) for row in rows]  # best_val_loss, the first column after
     assert len(rows) == 2 and losses == sorted(losses), table
 
-    # the experiment with latent_dim 4: shown, diffed, applied and pooled by its name
+    # the experiment with latent_dim 4: shown, diffed and applied by its name
     latent4 = "latent4"
     assert "latent4" in project.dvc("exp", "show").stdout
     kept = project.dvc("exp", "show", "--drop", ".*", "--keep",
@@ -172,11 +173,42 @@ def test_queued_sweep_exp_show_plots_diff_apply_and_the_glasgow_variant(reproduc
     assert f1["comparisons"]["cnn_lstm vs handcrafted/SVM_tuned"]["reference"] == "handcrafted/SVM_tuned"
     assert all("search=defaults" in note or "kernel=" in note for note in f1["adapted"]["handcrafted/SVM_tuned"].values())
 
+    # docs/scaling.md: push the baseline (HEAD) and the run-cache, pull both into a fresh clone
+    add, push, pull, repro = block_commands("docs/scaling.md", REMOTE_MARKER)
+    project.run("git", "reset", "--hard", "-q")
+    project.dvc("checkout", "--force")
+    assert results(project) == baseline
+    remote = tmp_path_factory.mktemp("remote")
+    project.run(*shlex.split(add.replace(DOCUMENTED_REMOTE, str(remote))))
+    project.run("git", "commit", "-qam", "a remote")
+    project.run(*shlex.split(push))
+    clone = tmp_path_factory.mktemp("clone") / "repo"
+    project.run("git", "clone", "-q", str(project.path), str(clone))
+    lock = (project.path / "dvc.lock").read_text()
+    cloned = type(project)(clone)
+    cloned.run(*shlex.split(pull))
+    assert cloned.stale_stages() == set()
+    assert (clone / "dvc.lock").read_text() == lock
+    for path in ("data/manifest.csv", "data/features/test_cf.pkl", "models/encoder.keras",
+                 "data/spectrograms/unlabelled/index.pkl", "metrics/autoencoder.json", "plots/reconstructions.png"):
+        assert (clone / path).read_bytes() == (project.path / path).read_bytes(), path
 
-def test_replicates_pool_seed_experiments_and_a_remote_restores_the_run_cache_into_a_fresh_clone(reproduced_project,
-                                                                                                tmp_path_factory):
+    # a model trained on one machine, pushed with the run-cache: the clone restores it instead of training it
+    update_params(project.path / "params.yaml", {"autoencoder": {"latent_dim": 5}})
+    assert "Epoch 1/" in project.dvc("repro", "train_autoencoder").stdout
+    project.run(*shlex.split(push))
+    cloned.run(*shlex.split(pull))
+    update_params(clone / "params.yaml", {"autoencoder": {"latent_dim": 5}})
+    output = cloned.run(*shlex.split(repro)).stdout  # --pull: the outputs of runs in the run-cache
+    assert "Stage 'train_autoencoder' is cached - skipping run, checking out outputs" in output
+    assert "Epoch 1/" not in output
+    assert (clone / "models/encoder.keras").read_bytes() == (project.path / "models/encoder.keras").read_bytes()
+
+
+@pytest.mark.slow
+def test_replicates_pool_seed_experiments_run_through_the_queue(reproduced_project):
+    """docs/methods.md's replicates: three full runs of the study (``make test-slow``)."""
     project = reproduced_project
-    baseline = results(project)
     # replicates (docs/methods.md): a new split, encoder and network seeds per replicate, pooled with HEAD through DVC
     project.dvc("exp", "run", "--queue", "-n", "replicate1", "-S", "split.seed=1", "-S", "autoencoder.seed=1", "-S",
                 "finetune.seed=1")
@@ -215,34 +247,3 @@ def test_replicates_pool_seed_experiments_and_a_remote_restores_the_run_cache_in
     alone = project.run("python", "-m", "fewlabels.replicates", "replicate1", "--baseline", commit,
                         "--without-baseline", check=False)
     assert alone.returncode == 1 and alone.stderr.startswith("error: replicates: fewer than 2 replicates")
-
-    # docs/scaling.md: push the baseline (HEAD) and the run-cache, pull both into a fresh clone
-    add, push, pull, repro = block_commands("docs/scaling.md", REMOTE_MARKER)
-    project.run("git", "reset", "--hard", "-q")
-    project.dvc("checkout", "--force")
-    assert results(project) == baseline
-    remote = tmp_path_factory.mktemp("remote")
-    project.run(*shlex.split(add.replace(DOCUMENTED_REMOTE, str(remote))))
-    project.run("git", "commit", "-qam", "a remote")
-    project.run(*shlex.split(push))
-    clone = tmp_path_factory.mktemp("clone") / "repo"
-    project.run("git", "clone", "-q", str(project.path), str(clone))
-    lock = (project.path / "dvc.lock").read_text()
-    cloned = type(project)(clone)
-    cloned.run(*shlex.split(pull))
-    assert cloned.stale_stages() == set()
-    assert (clone / "dvc.lock").read_text() == lock
-    for path in ("data/manifest.csv", "data/features/test_cf.pkl", "models/encoder.keras",
-                 "data/spectrograms/unlabelled/index.pkl", "metrics/autoencoder.json", "plots/reconstructions.png"):
-        assert (clone / path).read_bytes() == (project.path / path).read_bytes(), path
-
-    # a model trained on one machine, pushed with the run-cache: the clone restores it instead of training it
-    update_params(project.path / "params.yaml", {"autoencoder": {"latent_dim": 5}})
-    assert "Epoch 1/" in project.dvc("repro", "train_autoencoder").stdout
-    project.run(*shlex.split(push))
-    cloned.run(*shlex.split(pull))
-    update_params(clone / "params.yaml", {"autoencoder": {"latent_dim": 5}})
-    output = cloned.run(*shlex.split(repro)).stdout  # --pull: the outputs of runs in the run-cache
-    assert "Stage 'train_autoencoder' is cached - skipping run, checking out outputs" in output
-    assert "Epoch 1/" not in output
-    assert (clone / "models/encoder.keras").read_bytes() == (project.path / "models/encoder.keras").read_bytes()
