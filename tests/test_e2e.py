@@ -227,6 +227,7 @@ def test_full_dvc_repro_then_plots_show(reproduced_project):
     assert json.loads((path / "metrics/f1.json").read_text())["methods"]["code/SVM"]
     # a section's params make its own stage stale, and dvc.yaml's graph reruns what follows it
     for change, stale in [({"end_to_end": {"lstm_units": 6}}, {"end_to_end"}), ({"draws": {"repeats": 3}}, {"draws"}),
+                          ({"finetune": {"hidden_units": 16}}, {"finetune"}),
                           ({"autoencoder": {"latent_dim": 4}}, {"train_autoencoder"})]:
         before = params.read_text()
         update_params(params, change)
