@@ -235,8 +235,10 @@ def test_full_dvc_repro_then_plots_show(reproduced_project):
         params.write_text(before)
 
 
+@pytest.mark.slow
 def test_dvc_repro_on_a_crema_d_tree_tracked_with_dvc_add_plus_unlabelled_clips(project):
-    """A user's corpus in its published layout, hash-tracked by ``dvc add``, runs the whole study."""
+    """A user's corpus in its published layout, hash-tracked by ``dvc add``, runs the whole study (``make test-slow``;
+    ``make test`` runs every corpus' command to its split, tests/test_readme_corpora.py)."""
     path = project.path
     trees.crema_d(path / "data/corpora/crema_d", seconds=4.0)
     for i in range(3):
