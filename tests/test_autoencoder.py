@@ -276,7 +276,6 @@ def test_mse_training_of_dtu_lowers_the_loss_and_is_deterministic(dtu_runs):
 
 LOAD_AFTER_CODES = """
 import sys
-import time
 import numpy as np
 import keras
 import fewlabels.autoencoder.codes  # all a stage imports before loading an encoder
