@@ -7,7 +7,7 @@ from fewlabels.compare.confusion import confusion_counts
 from fewlabels.compare.decisions import (DECISIONS, TOO_FEW_DRAWS, TOO_FEW_SPEAKERS, crossover, holm, holm_decide,
                                          paired_comparison, undecided)
 from fewlabels.compare.intervals import estimate
-from fewlabels.compare.results import AxisResult, comparison_metrics
+from fewlabels.compare.results import AxisResult, comparison_metrics, comparison_pairs, references_of
 from fewlabels.compare.simulation import BUDGETS, Regime, simulated_counts, simulated_predictions
 from fewlabels.compare.statistics import aulc_weights, bootstrap_f1, draw_f1, point_f1, resample_weights, weighted_f1
 
@@ -276,3 +276,32 @@ def test_metrics_count_each_test_once_and_decide_the_aulc_family_by_holm():
     assert entry["decision"] == TOO_FEW_SPEAKERS and entry["p_holm"] is None and entry["p_value"] is not None
     assert {row["decision"] for row in entry["per_budget"]} == {TOO_FEW_SPEAKERS}
     assert undecided_["decisions"]["aulc_level_tests"] == 0 and entry["better_up_to_fraction"] is None
+
+
+def test_a_learned_family_meets_every_handcrafted_set_and_each_set_meets_pyaudioanalysis():
+    methods = ["handcrafted/SVM", "code/SVM", "egemaps/SVM", "compare2016/SVM", "handcrafted/kNN", "code/kNN",
+               "finetune"]
+    assert references_of("code/SVM", methods, "handcrafted/SVM") == ["handcrafted/SVM", "egemaps/SVM",
+                                                                      "compare2016/SVM"]
+    assert references_of("code/kNN", methods, "handcrafted/SVM") == ["handcrafted/kNN"]  # no egemaps/kNN
+    assert references_of("egemaps/SVM", methods, "handcrafted/SVM") == ["handcrafted/SVM"]
+    assert references_of("handcrafted/SVM", methods, "egemaps/SVM") == []
+    assert references_of("finetune", methods, "egemaps/SVM") == ["egemaps/SVM"]
+    counts = simulated_counts(np.random.default_rng(4), 1, 12, 3, [Regime(0.15, 0.0)], advantage=0.3)
+    counts = counts[Regime(0.15, 0.0)][0]  # (2, budgets, 3, 12, K, K)
+    three = ["handcrafted/SVM", "code/SVM", "egemaps/SVM"]
+    result = axis_result(counts[[0, 1, 0]], three, three)
+    pairs = comparison_pairs([result], "handcrafted/SVM", ["code/SVM vs egemaps/SVM", "egemaps/SVM vs code/SVM"])
+    assert pairs == [("code/SVM", "code/SVM", "handcrafted/SVM"),
+                     ("code/SVM vs egemaps/SVM", "code/SVM", "egemaps/SVM"),
+                     ("egemaps/SVM", "egemaps/SVM", "handcrafted/SVM"),
+                     ("egemaps/SVM vs code/SVM", "egemaps/SVM", "code/SVM")]  # each pair once
+    metrics = comparison_metrics([result], 0.95, low_budgets=4, default_reference="handcrafted/SVM")
+    found = metrics["comparisons"]
+    assert [(key, entry["reference"]) for key, entry in found.items()] == [
+        ("code/SVM", "handcrafted/SVM"), ("code/SVM vs egemaps/SVM", "egemaps/SVM"),
+        ("egemaps/SVM", "handcrafted/SVM")]
+    assert metrics["decisions"]["aulc_level_tests"] == 3  # all in one Holm family
+    # egemaps holds the same predictions as handcrafted: code against either is the same difference
+    assert found["code/SVM"]["aulc_difference"] == found["code/SVM vs egemaps/SVM"]["aulc_difference"]
+    assert found["egemaps/SVM"]["aulc_difference"] == 0

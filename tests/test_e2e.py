@@ -4,6 +4,7 @@ import contextlib
 import hashlib
 import io
 import json
+import re
 
 import numpy as np
 import pandas as pd
@@ -13,6 +14,7 @@ import yaml
 from pyAudioAnalysis import MidTermFeatures, ShortTermFeatures
 
 from fewlabels.compare.decisions import DECISIONS, TOO_FEW_DRAWS, TOO_FEW_SPEAKERS
+from fewlabels.features.opensmile_sets import feature_names, smile
 from fewlabels.io import read_pickle
 from fewlabels.manifest import COLUMNS
 from fewlabels.shards import ShardedSpectrograms
@@ -67,11 +69,14 @@ def test_dvc_repro_feature_stages_writes_aligned_pickles(reproduced_project):
         assert n == counts[split]["total"]["chunks"] > 0
         assert spectrograms["X"].shape == (n, 74, 200) and spectrograms["X"].dtype == np.float32
         assert 0 <= spectrograms["X"].min() and spectrograms["X"].max() <= 1
+        egemaps = read_pickle(path / f"data/features/opensmile/{split}_egemaps.pkl")
         assert features["X"].shape == (n, 136) and len(features["feature_names"]) == 136
-        for key in ("utterance", "speaker", "classes"):
-            assert features[key] == spectrograms[key]
-        for key in ("y", "chunk"):
-            assert np.array_equal(features[key], spectrograms[key])
+        assert egemaps["X"].shape == (n, 88) and egemaps["feature_names"] == feature_names("egemaps")
+        for other in (features, egemaps):
+            for key in ("utterance", "speaker", "classes"):
+                assert other[key] == spectrograms[key]
+            for key in ("y", "chunk"):
+                assert np.array_equal(other[key], spectrograms[key])
         assert spectrograms["classes"] == ["negative", "neutral", "positive"]
     unlabelled = ShardedSpectrograms(path / "data/spectrograms/unlabelled")
     assert unlabelled.shape[1:] == (74, 200) and len(unlabelled) == counts["unlabelled"]["total"]["chunks"]
@@ -89,7 +94,9 @@ def test_dvc_repro_feature_stages_writes_aligned_pickles(reproduced_project):
     assert np.allclose(test_spectrograms["X"][-1], expected, atol=1e-6)
     mid = MidTermFeatures.mid_feature_extraction(chunk, 8000, 8000, 8000, 400, 400)[0].mean(axis=1)
     np.testing.assert_allclose(test_features["X"][-1], mid.astype(np.float32), rtol=1e-6, atol=1e-9)  # fast backend
-    assert project.stale_stages("spectrograms", "handcrafted") == set()
+    egemaps = read_pickle(path / "data/features/opensmile/test_egemaps.pkl")["X"][-1]
+    np.testing.assert_allclose(egemaps, smile("egemaps").process_signal(chunk / 2 ** 15, 8000).to_numpy()[0], rtol=1e-6)
+    assert project.stale_stages("spectrograms", "handcrafted", "opensmile") == set()
 
 
 def test_each_param_section_reruns_exactly_the_stages_that_use_it(reproduced_project):
@@ -97,7 +104,8 @@ def test_each_param_section_reruns_exactly_the_stages_that_use_it(reproduced_pro
     params = project.path / "params.yaml"
     original = params.read_text()
     for change, stale in [
-        ({"audio": {"min_signal": 20_000}}, {"spectrograms", "handcrafted"}),
+        ({"audio": {"min_signal": 20_000}}, {"spectrograms", "handcrafted", "opensmile"}),
+        ({"handcrafted": {"sets": ["pyaudioanalysis", "egemaps", "compare2016"]}}, {"opensmile"}),
         ({"spectrogram": {"scale": "linear"}}, {"spectrograms"}),
         ({"handcrafted": {"mid_window_s": 0.5}}, {"handcrafted"}),
         ({"handcrafted": {"backend": "pyaudioanalysis"}}, {"handcrafted"}),
@@ -114,6 +122,27 @@ def test_each_param_section_reruns_exactly_the_stages_that_use_it(reproduced_pro
         params.write_text(original)
     assert project.stale_stages() == set()
     # the spectrograms of the original study's 20,000-sample variant: tests/test_workflow.py
+
+
+def test_leaving_the_opensmile_sets_out_removes_their_methods_and_switching_back_restores_from_the_run_cache(
+        reproduced_project):
+    project = reproduced_project
+    path = project.path
+    params = path / "params.yaml"
+    original = params.read_text()
+    update_params(params, {"handcrafted": {"sets": ["pyaudioanalysis"]}})  # docs/features.md: without openSMILE
+    assert project.repro_ran() == {"opensmile", "classify", "compare", "results"}
+    assert list((path / "data/features/opensmile").iterdir()) == []
+    summary = json.loads((path / "metrics/f1.json").read_text())
+    assert not [key for key in (*summary["methods"], *summary["comparisons"]) if "egemaps" in key]
+    assert "code/SVM" in summary["comparisons"] and pd.read_csv(path / "plots/f1/SVM.csv")["egemaps"].isna().all()
+    assert "could not find provided field" not in project.dvc("plots", "show").stderr
+    params.write_text(original)
+    restored = project.dvc("repro").stdout
+    for stage in ("opensmile", "classify"):
+        assert f"Stage '{stage}' is cached - skipping run, checking out outputs" in restored
+    assert set(re.findall(r"Running stage '([\w-]+)'", restored)) == {"compare", "results"}  # git-tracked outs
+    assert project.run("git", "status", "--porcelain", "metrics", "plots/f1").stdout == ""  # the baseline's results
 
 
 def test_dvc_repro_code_features_trains_on_unlabelled_and_aligns_codes(reproduced_project):
@@ -155,7 +184,7 @@ def test_full_dvc_repro_then_plots_show(reproduced_project):
     path = project.path
     summary = json.loads((path / "metrics/f1.json").read_text())
     classifiers = ("SVM", "kNN", "DecisionTree", "RandomForest", "AdaBoost")
-    assert set(summary["methods"]) == {f"{family}/{name}" for family in ("handcrafted", "code")
+    assert set(summary["methods"]) == {f"{family}/{name}" for family in ("handcrafted", "code", "egemaps")
                                        for name in classifiers} | {"finetune", "scratch", "cnn_lstm"}
     assert summary["unit_of_replication"].startswith("test speaker") and summary["bootstrap"] == 200
     # the tiny split may leave fewer test speakers than a decision needs: then every comparison says so
@@ -166,19 +195,23 @@ def test_full_dvc_repro_then_plots_show(reproduced_project):
     for name in classifiers:
         comparison = summary["comparisons"][f"code/{name}"]
         assert comparison["reference"] == f"handcrafted/{name}"
+        assert summary["comparisons"][f"code/{name} vs egemaps/{name}"]["reference"] == f"egemaps/{name}"
+        assert summary["comparisons"][f"egemaps/{name}"]["reference"] == f"handcrafted/{name}"
         assert comparison["ci_low"] <= comparison["aulc_difference"] <= comparison["ci_high"]
         assert comparison["decision"] in (DECISIONS if decided else (TOO_FEW_SPEAKERS,))
         assert comparison["p_value"] <= comparison["p_holm"] <= 1 if decided else comparison["p_holm"] is None
         assert [(b["axis"], b["budget"]) for b in comparison["per_budget"]] == [
             ("fraction", 0.5), ("fraction", 1.0), ("count", 1.0), ("count", 2.0)]
         table = pd.read_csv(path / f"plots/f1/{name}.csv")
-        assert list(table.columns) == ["fraction", "handcrafted", "code", "handcrafted_low", "handcrafted_high",
-                                       "code_low", "code_high"]
+        assert list(table.columns) == ["fraction", "handcrafted", "code", "egemaps", "compare2016", "handcrafted_low",
+                                       "handcrafted_high", "code_low", "code_high", "egemaps_low", "egemaps_high",
+                                       "compare2016_low", "compare2016_high"]
+        assert table["compare2016"].isna().all()  # not in handcrafted.sets: empty, so dvc.yaml's plots still draw
         assert table["fraction"].tolist() == [0.5, 1.0]
         assert summary["methods"][f"handcrafted/{name}"]["f1_all"] == pytest.approx(table["handcrafted"].iloc[-1], abs=1e-5)
         per_class = pd.read_csv(path / f"plots/f1/{name}_per_class.csv")
-        assert per_class["per_class"].tolist() == [1, 2] and list(per_class.columns[1:6]) == [
-            "handcrafted", "code", "cnn_lstm", "finetune", "scratch"]
+        assert per_class["per_class"].tolist() == [1, 2] and list(per_class.columns[1:7]) == [
+            "handcrafted", "code", "egemaps", "compare2016", "cnn_lstm", "finetune", "scratch"]
     # the networks ran on their own budgets (count 1, 2; repeat 0) and are compared on those draws
     for method in ("finetune", "scratch", "cnn_lstm"):
         entry = summary["methods"][method]
@@ -193,7 +226,7 @@ def test_full_dvc_repro_then_plots_show(reproduced_project):
                                               "budgets": "no fraction axis; 1 of 2 repeats"}
     predictions = pd.read_parquet(path / "data/predictions/classify.parquet")
     draws = pd.read_csv(path / "data/draws.csv")
-    assert len(predictions) == 10 * len(draws.groupby(["axis", "budget", "repeat"])) * predictions["utterance"].nunique()
+    assert len(predictions) == 15 * len(draws.groupby(["axis", "budget", "repeat"])) * predictions["utterance"].nunique()
     finetuned = pd.read_parquet(path / "data/predictions/finetune.parquet")
     assert list(finetuned.columns) == list(predictions.columns)
     assert len(finetuned) == 2 * 2 * predictions["utterance"].nunique()

@@ -95,6 +95,11 @@ def test_missing_key_is_named(params_file):
     ("spectrogram", "db_floor", 10.0, r"spectrogram\.db_floor must be less than 0"),
     ("spectrogram", "window_s", 0.0501, r"spectrogram\.window_s: a window of 0\.0501 s at 8000 Hz is 400\.8 samples"),
     ("handcrafted", "short_window_s", 0.02, r"chroma needs a short-term window of at least 174 samples"),
+    ("handcrafted", "sets", ["egemaps"], r"handcrafted\.sets: \['egemaps'\] lacks pyaudioanalysis: .* add it"),
+    ("handcrafted", "sets", ["pyaudioanalysis", "egemaps", "egemaps"], r"handcrafted\.sets: .* names a set twice"),
+    ("handcrafted", "sets", ["pyaudioanalysis", "gemaps"], r"handcrafted\.sets\[1\] must be one of \['pyaudioanalysis', "
+                                                          r"'egemaps', 'compare2016'\]"),
+    ("handcrafted", "sets", [], r"handcrafted\.sets must hold at least 1 entry"),
     ("corpus", "synthetic", {"snr_db_min": 40.0}, r"corpus\.synthetic: snr_db_min \(40\.0\) exceeds snr_db_max"),
     ("corpus", "synthetic", {"short_fraction": 1.5}, r"corpus\.synthetic\.short_fraction must be at most 1"),
     ("corpus", "synthetic", {"utterances_per_speaker": 2}, r"corpus\.synthetic\.utterances_per_speaker must be at least 3"),

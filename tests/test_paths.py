@@ -4,6 +4,7 @@ from pathlib import Path
 import yaml
 
 from fewlabels import paths
+from fewlabels.compare.curves import PLOTTED_FAMILIES
 from tests.conftest import ROOT
 
 CONTAINERS = {paths.DATA, paths.MODELS, paths.PLOTS, paths.METRICS, paths.FEATURES, paths.PREDICTIONS}  # folders whose files dvc.yaml names one by one
@@ -39,3 +40,9 @@ def test_dvc_yaml_names_exactly_the_declared_artifact_paths():
     dvc, declared = dvc_paths(), declared_paths()
     assert dvc - declared == set(), "dvc.yaml names paths that fewlabels.paths does not declare"
     assert declared - dvc == set(), "fewlabels.paths declares paths that no stage of dvc.yaml names"
+
+
+def test_dvc_yaml_plots_draw_the_families_every_curves_table_has():
+    plots = [next(iter(entry.values())) for entry in yaml.safe_load((ROOT / "dvc.yaml").read_text())["plots"]]
+    fields = [fields for plot in plots for path, fields in plot["y"].items() if path.startswith("plots/f1/")]
+    assert fields and all(found[:len(PLOTTED_FAMILIES)] == list(PLOTTED_FAMILIES) for found in fields)

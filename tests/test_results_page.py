@@ -92,8 +92,8 @@ def test_a_page_shows_every_method_and_comparison_the_metrics_hold():
     text = page(Inputs(F1, curves=CURVES, params={"low_budgets": 2}), PROVENANCE)
     lines = text.splitlines()
     # the families and classifiers come from the metrics: egemaps/SVM has a column, no egemaps/kNN cell
-    assert ("| classifier | hand-crafted, fraction axis [90 %] | code, fraction axis [90 %] | egemaps, fraction axis "
-            "[90 %] | hand-crafted, per-class axis [90 %] | code, per-class axis [90 %] | egemaps, per-class axis "
+    assert ("| classifier | pyAudioAnalysis, fraction axis [90 %] | code, fraction axis [90 %] | eGeMAPS, fraction axis "
+            "[90 %] | pyAudioAnalysis, per-class axis [90 %] | code, per-class axis [90 %] | eGeMAPS, per-class axis "
             "[90 %] |") in lines
     assert "| SVM | 0.500 [0.460, 0.540] | 0.600 [0.560, 0.640] | 0.550 [0.510, 0.590] | 0.500 [0.460, 0.540] | " \
            "0.600 [0.560, 0.640] | 0.550 [0.510, 0.590] |" in lines
@@ -103,9 +103,9 @@ def test_a_page_shows_every_method_and_comparison_the_metrics_hold():
            "| worse |" in lines
     assert "| code/SVM − handcrafted/SVM | +0.100 [+0.050, +0.150] | 0.032 | better |" in text
     # the crossover and the families without one
-    assert "With SVM, code features are better than hand-crafted features at every budget up to 4 utterances per class." \
+    assert "With SVM, code features are better than pyAudioAnalysis features at every budget up to 4 utterances per class." \
         in " ".join(lines)
-    assert ("There is no budget from which egemaps features are better than hand-crafted features all the way down"
+    assert ("There is no budget from which eGeMAPS features are better than pyAudioAnalysis features all the way down"
             in " ".join(lines))
     assert "(50–100 % of the labelled utterances and 1–2 utterances per class)" in " ".join(lines)
     # the method without a classifier beside its paired difference from its reference on the same draws
@@ -125,7 +125,7 @@ def test_a_page_shows_every_method_and_comparison_the_metrics_hold():
     assert "AULC-level decisions are Holm-adjusted over the 18 AULC-level tests: better or worse where p_holm < 0.1" \
         in words
     assert ("Per-budget decisions are unadjusted: each is read from its own interval. Of the 12 per-budget differences "
-            "between code and hand-crafted features, 3 have their interval above zero (better) and 4 below (worse); "
+            "between code and pyAudioAnalysis features, 3 have their interval above zero (better) and 4 below (worse); "
             "without any real difference, tests at the 10 % level would put 1.2 outside zero on average, and more "
             "than 3 in at most 1 study of 20 (binomial, were they independent") in words
     assert "Too few test speakers" not in words
@@ -146,7 +146,7 @@ def test_too_few_test_speakers_are_said_instead_of_decisions():
                "docs/methods.md); no comparison is decided, and the brackets do not hold their level.")
     assert warning in words and warning in " ".join(answer(f1).split())
     assert "| code/SVM − handcrafted/SVM | −0.100 [−0.150, −0.050] | – | too few test speakers |" in words
-    assert "code features are not compared with hand-crafted features (too few test speakers) with SVM" in " ".join(
+    assert "code features are not compared with pyAudioAnalysis features (too few test speakers) with SVM" in " ".join(
         answer(f1).split())
     assert "per-budget differences" not in words and "| worse |" not in words
 
@@ -166,11 +166,11 @@ def test_a_page_without_networks_corpus_or_curves_leaves_their_sections_out():
 
 def test_the_answer_names_figures_with_intervals_the_unit_and_the_page():
     text = " ".join(answer(F1).split())
-    assert text.startswith("Over the whole learning curve, code features are better than hand-crafted features with "
-                           "SVM and worse than them with kNN (code − hand-crafted, AULC on the fraction axis: −0.100 "
+    assert text.startswith("Over the whole learning curve, code features are better than pyAudioAnalysis features with "
+                           "SVM and worse than them with kNN (code − pyAudioAnalysis, AULC on the fraction axis: −0.100 "
                            "[−0.150, −0.050] with kNN to +0.100 [+0.050, +0.150] with SVM).")
-    assert "egemaps features are level with hand-crafted features (no evidence either way) with SVM" in text
-    assert "better than hand-crafted features at every budget up to 4 utterances per class" in text
+    assert "eGeMAPS features are level with pyAudioAnalysis features (no evidence either way) with SVM" in text
+    assert "better than pyAudioAnalysis features at every budget up to 4 utterances per class" in text
     assert "unit of replication: test speaker" in text and text.endswith("[the results page](docs/results.md).")
     assert "conditional on one speaker split and one autoencoder seed" in text
     assert "(docs/methods.md#replicates)" in text

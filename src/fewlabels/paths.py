@@ -14,6 +14,8 @@ CORPUS_DURATIONS, RECONSTRUCTIONS = PLOTS / "corpus_durations.png", PLOTS / "rec
 AUTOENCODER_CURVES, F1_CURVES, F1_FIGURE = PLOTS / "autoencoder", PLOTS / "f1", PLOTS / "f1_curves.png"
 RESULTS_PAGE = Path("docs") / "results.md"
 FEATURE_FILES = {"handcrafted": "hlf", "code": "cf"}  # feature family -> its pickles' suffix
+OPENSMILE_SETS = ("egemaps", "compare2016")  # openSMILE's sets: each a feature family of its own
+OPENSMILE_FEATURES = FEATURES / "opensmile"  # the pickles of the openSMILE sets of handcrafted.sets
 
 
 def split_table(split: str) -> Path:
@@ -27,7 +29,10 @@ def spectrograms(split: str) -> Path:
 
 
 def features(split: str, family: str) -> Path:
-    """``data/features/<split>_<suffix>.pkl`` of a feature family (:data:`FEATURE_FILES`)."""
+    """``data/features/<split>_<suffix>.pkl`` of a feature family (:data:`FEATURE_FILES`), or
+    ``data/features/opensmile/<split>_<set>.pkl`` of an openSMILE set (:data:`OPENSMILE_SETS`)."""
+    if family in OPENSMILE_SETS:
+        return OPENSMILE_FEATURES / f"{split}_{family}.pkl"
     return FEATURES / f"{split}_{FEATURE_FILES[family]}.pkl"
 
 

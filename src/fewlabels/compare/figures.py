@@ -21,7 +21,9 @@ def plot_learning_curves(curves: dict[str, dict[str, pd.DataFrame]], path, unit:
             x = table[x_name] * (100 if x_name == "fraction" else 1)
             methods = [c for c in table.columns if c != x_name and not c.endswith(("_low", "_high"))]
             for method in methods:
-                run = table[method].notna()  # a method may have run on fewer budgets
+                run = table[method].notna()  # a method may have run on fewer budgets, or not at all
+                if not run.any():
+                    continue
                 line, = ax.plot(x[run], table.loc[run, method], marker="." if x_name == "per_class" else None,
                                 label=method)
                 ax.fill_between(x[run], table.loc[run, f"{method}_low"], table.loc[run, f"{method}_high"],

@@ -3,8 +3,9 @@ prediction tables: what ``metrics/f1.json`` and ``plots/f1/`` hold.
 
 The unit of replication is the test speaker: intervals come from a cluster bootstrap over test speakers and
 the spread of the label draws (:mod:`fewlabels.compare.intervals`). A method ``<family>/<classifier>`` is
-compared with ``handcrafted/<classifier>``; a method without a classifier (``finetune``, ...) with
-``compare.reference``. Two families of tests, each test counted once: the AULC-level comparisons (the
+compared with ``handcrafted/<classifier>`` (pyAudioAnalysis) and, if its family is learned (``code``), with each
+openSMILE set with the same classifier (``egemaps/<classifier>``); a method without a classifier (``finetune``,
+...) with ``compare.reference``. Two families of tests, each test counted once: the AULC-level comparisons (the
 headline claims), decided from Holm-adjusted p-values, and the per-budget ones, decided from their unadjusted
 intervals (their Holm-adjusted p-values are given beside them). Comparisons with too few test speakers or
 draws are not decided and join neither family (:mod:`fewlabels.compare.decisions`).
@@ -14,6 +15,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from fewlabels import paths
 from fewlabels.compare.confusion import confusion_counts
 from fewlabels.compare.decisions import (DECISIONS, MIN_DRAWS, MIN_TEST_SPEAKERS, PairedComparison, crossover, holm,
                                          holm_decide, paired_comparison)
@@ -24,6 +26,7 @@ from fewlabels.errors import FewlabelsError
 
 UNIT_OF_REPLICATION = "test speaker (cluster bootstrap over test speakers, with the spread of the label draws)"
 REFERENCE_FAMILY = "handcrafted"
+HANDCRAFTED_FAMILIES = (REFERENCE_FAMILY, *paths.OPENSMILE_SETS)
 X_NAMES = {"fraction": "fraction", "count": "per_class"}  # the budget column of each axis's curves
 
 
@@ -52,13 +55,17 @@ class AxisResult:
         return {"aulc": aulc_weights(self.x)[None], "low_budget_aulc": aulc_weights(self.x, first)[None]}
 
 
-def reference_of(method: str, default: str) -> str | None:
-    """The method ``method`` is compared with: hand-crafted features with the same classifier, ``default``
-    for a method without a classifier; None for a reference itself."""
+def references_of(method: str, methods: list[str], default: str) -> list[str]:
+    """The methods ``method`` is compared with, its main reference first: pyAudioAnalysis features with the same
+    classifier, then, for a learned family, each other hand-crafted set among ``methods`` with that classifier;
+    ``default`` for a method without a classifier; none for pyAudioAnalysis itself."""
     family, _, classifier = method.partition("/")
+    if not classifier:
+        return [default]
     if family == REFERENCE_FAMILY:
-        return None
-    return f"{REFERENCE_FAMILY}/{classifier}" if classifier else default
+        return []
+    others = [] if family in HANDCRAFTED_FAMILIES else HANDCRAFTED_FAMILIES[1:]
+    return [f"{REFERENCE_FAMILY}/{classifier}", *(f"{f}/{classifier}" for f in others if f"{f}/{classifier}" in methods)]
 
 
 def draw_grids(rows: pd.DataFrame) -> dict[str, frozenset]:
@@ -102,18 +109,20 @@ def curves(result: AxisResult, confidence: float) -> pd.DataFrame:
 
 
 def comparison_pairs(results: list[AxisResult], default_reference: str, also: list[str]) -> list[tuple[str, str, str]]:
-    """``(key, method, reference)`` of every comparison: each method with its reference, keyed by the method,
-    then each ``"<method> vs <reference>"`` of ``also``, keyed by that text."""
+    """``(key, method, reference)`` of every comparison: each method with its main reference, keyed by the
+    method, and with its other references (:func:`references_of`), then each ``"<method> vs <reference>"`` of
+    ``also``, keyed by that text; each pair once."""
     methods = list(dict.fromkeys(method for result in results for method in result.native))
-    pairs = [(method, method, reference) for method in methods
-             if (reference := reference_of(method, default_reference)) is not None]
+    pairs = [(method if i == 0 else f"{method} vs {reference}", method, reference) for method in methods
+             for i, reference in enumerate(references_of(method, methods, default_reference))]
     for text in also:
         method, reference = (side.strip() for side in text.split(" vs "))
         for name in (method, reference):
             if name not in methods:
                 raise FewlabelsError(f"params.yaml: compare.also_compare {text!r}: no method {name} in the prediction "
                                      f"tables (they hold {', '.join(methods)})")
-        pairs.append((text, method, reference))
+        if (method, reference) not in {(m, r) for _, m, r in pairs}:
+            pairs.append((text, method, reference))
     return pairs
 
 

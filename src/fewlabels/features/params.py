@@ -1,7 +1,7 @@
 """The ``audio``, ``spectrogram`` and ``handcrafted`` sections, and the spectrogram shape they give a chunk."""
 from typing import Annotated, Literal
 
-from pydantic import Field, model_validator
+from pydantic import Field, field_validator, model_validator
 from pydantic.dataclasses import dataclass
 
 from fewlabels.features.fast import check_short_term_window, mid_term_ratios, spectrogram_shape, window_samples
@@ -18,16 +18,35 @@ class AudioParams:
     short_signals: Annotated[Literal["drop", "pad"], doc("an utterance shorter than min_signal: dropped or zero-padded")]
 
 
+HandcraftedSet = Literal["pyaudioanalysis", "egemaps", "compare2016"]
+
+
 @dataclass(config=SECTION)
 class HandcraftedParams:
-    """pyAudioAnalysis' 136 mid-term features of each chunk."""
+    """The hand-crafted feature sets of each chunk: pyAudioAnalysis' 136 mid-term features (its windows below),
+    and openSMILE's eGeMAPS and ComParE 2016 functionals."""
 
+    sets: Annotated[list[HandcraftedSet], Field(min_length=1),
+                    doc("pyaudioanalysis (methods handcrafted/<classifier>, the reference of every feature "
+                        "comparison), egemaps (openSMILE eGeMAPS v02, 88 functionals), compare2016 (openSMILE "
+                        "ComParE 2016, 6,373 functionals); the openSMILE sets fall under audEERING's research "
+                        "licence (docs/features.md)")]
     mid_window_s: Annotated[Positive, doc("mid-term window, seconds")]
     mid_step_s: Annotated[Positive, doc("mid-term step, seconds")]
     short_window_s: Annotated[Positive, doc("short-term window, seconds")]
     short_step_s: Annotated[Positive, doc("short-term step, seconds")]
     backend: Annotated[Literal["fast", "pyaudioanalysis"], doc("vectorised NumPy or pyAudioAnalysis itself, the same "
                                                                "numbers")]
+
+    @field_validator("sets")
+    @classmethod
+    def _sets(cls, sets):
+        if len(set(sets)) < len(sets):
+            raise ValueError(f"{sets} names a set twice")
+        if "pyaudioanalysis" not in sets:
+            raise ValueError(f"{sets} lacks pyaudioanalysis: its features are the reference every feature family "
+                             "is compared with; add it, e.g. [pyaudioanalysis, egemaps]")
+        return sets
 
 
 @dataclass(config=SECTION)

@@ -1,5 +1,6 @@
 """The classical method family: each scikit-learn classifier on each feature family, trained on every draw,
-predicting every test unit. Methods are named ``<family>/<classifier>`` (``handcrafted/SVM``, ``code/SVM``).
+predicting every test unit. Methods are named ``<family>/<classifier>`` (``handcrafted/SVM``, ``code/SVM``,
+``egemaps/SVM``).
 
 Every random choice of a draw — a classifier's ``random_state``, its search's speaker folds, the ties of its
 predictions — comes from the seed, the classifier's name, the axis, the budget's value and the repeat
@@ -19,9 +20,6 @@ from fewlabels.methods.classifiers import adapt_to_draw, make_classifier
 from fewlabels.methods.params import split_search
 from fewlabels.methods.scoring import chunk_probabilities, draw_rng, prediction_rows, unit_table
 from fewlabels.methods.search import tuned
-
-FAMILIES = ("handcrafted", "code")
-
 
 @dataclass(frozen=True)
 class Features:
@@ -65,7 +63,7 @@ def _job(name: str, kwargs: dict[str, Any], axis: str, budget: float, repeat: in
     ties = draw_rng(seed, name, axis, budget, repeat)
     fit_seed = int(ties.integers(2 ** 31))
     frames = []
-    for family in FAMILIES:
+    for family in train.X:
         model, chosen = _fit(name, kwargs, train.X[family][rows], train.y[rows], train.speaker[rows], folds, fit_seed)
         changes = " ".join([*(f"{key}={value}" for key, value in sorted(adapted.items())), *([chosen] if chosen else [])])
         frames.append(prediction_rows(units, chunk_probabilities(model, test.X[family], len(classes)), test.utterance,

@@ -1,4 +1,5 @@
-"""classify stage: the classical classifiers on hand-crafted and code features, for every draw: the prediction table."""
+"""classify stage: the classical classifiers on every feature family (pyAudioAnalysis, code, the openSMILE sets of
+data/features/opensmile/), for every draw: the prediction table."""
 
 import pandas as pd
 
@@ -6,15 +7,24 @@ from fewlabels import paths
 from fewlabels.compute import work_on
 from fewlabels.errors import run
 from fewlabels.io import atomic_path, read_pickle
-from fewlabels.methods.classical import FAMILIES, aligned_features, classify
+from fewlabels.methods.classical import aligned_features, classify
 from fewlabels.methods.classifiers import check_classifiers
 from fewlabels.methods.search import FALLBACK
 from fewlabels.params import load_params
 
 
+REFERENCE_FAMILY = "handcrafted"
+
+
+def families() -> list[str]:
+    """pyAudioAnalysis, code, then each openSMILE set the opensmile stage wrote."""
+    return [REFERENCE_FAMILY, "code",
+            *(name for name in paths.OPENSMILE_SETS if paths.features("labelled", name).exists())]
+
+
 def load_split(name: str):
-    pickles = {family: read_pickle(paths.features(name, family)) for family in FAMILIES}
-    return aligned_features(pickles), pickles["handcrafted"]["classes"]
+    pickles = {family: read_pickle(paths.features(name, family)) for family in families()}
+    return aligned_features(pickles), pickles[REFERENCE_FAMILY]["classes"]
 
 
 def main() -> None:
@@ -32,7 +42,7 @@ def main() -> None:
     print(f"{len(table)} predictions: {table['method'].nunique()} methods x {len(draws.groupby(['axis', 'budget', 'repeat']))} "
           f"draws x {table['utterance'].nunique()} test {params.unit}s")
     draws_of = table.drop_duplicates(["method", "axis", "budget", "repeat"])
-    draws_of = draws_of[draws_of["method"].str.startswith(f"{FAMILIES[0]}/")]
+    draws_of = draws_of[draws_of["method"].str.startswith(f"{REFERENCE_FAMILY}/")]
     searched = {name for name, kwargs in params.classifiers.items() if "search" in kwargs}
     for name, rows in draws_of.groupby(draws_of["method"].str.split("/").str[1]):
         if name in searched:
