@@ -8,7 +8,7 @@ import sys
 import pytest
 
 from fewlabels.compare.report import (ANSWER_END, ANSWER_START, Inputs, Provenance, answer, answer_block, page,
-                                      parse_provenance, readme_block, with_answer)
+                                      parse_provenance, readme_block, reference_changes, with_answer)
 from fewlabels.errors import FewlabelsError
 from fewlabels.paths import RESULTS_PAGE as PAGE
 from fewlabels.stages.results import read_inputs
@@ -29,6 +29,9 @@ def test_readme_answer_is_what_the_committed_metrics_render():
         pytest.skip("README has no answer block")
     f1 = json.loads((ROOT / "metrics/f1.json").read_text())
     assert readme_block(readme) == answer_block(f1), "README's answer is stale: render it with report.with_answer"
+    if "code/SVM vs egemaps/SVM" in f1["comparisons"]:  # eGeMAPS is a reference: its own verdict is on the page only
+        assert "code − eGeMAPS" in answer(f1) and "eGeMAPS − pyAudioAnalysis" not in answer(f1)
+        assert "| egemaps/SVM − handcrafted/SVM |" in (ROOT / "docs/results.md").read_text()
 
 
 def area(value: float) -> dict:
@@ -196,3 +199,22 @@ def test_the_stage_renders_the_page_and_says_when_the_metrics_are_missing(tmp_pa
         read_inputs(tmp_path)
     failed = subprocess.run(run, cwd=tmp_path, env=env, capture_output=True, text=True)
     assert failed.returncode == 1 and failed.stderr.startswith("error: metrics/f1.json: missing")
+
+
+def test_what_measuring_against_egemaps_instead_of_pyaudioanalysis_changes_is_said():
+    def entry(reference, decision):
+        return {"reference": reference, "decision": decision}
+    f1 = {"comparisons": {"code/SVM": entry("handcrafted/SVM", "worse"),
+                          "code/SVM vs egemaps/SVM": entry("egemaps/SVM", "no evidence"),
+                          "code/kNN": entry("handcrafted/kNN", "worse"),
+                          "code/kNN vs egemaps/kNN": entry("egemaps/kNN", "worse"),
+                          "egemaps/SVM": entry("handcrafted/SVM", "better"),
+                          "finetune": entry("handcrafted/SVM", "worse")}}
+    assert reference_changes(f1) == [
+        "Measured against eGeMAPS instead of pyAudioAnalysis features, the AULC-level decisions of code features "
+        "change with SVM (worse → no evidence) and stay the same with kNN."]
+    del f1["comparisons"]["code/SVM vs egemaps/SVM"]
+    assert reference_changes(f1) == [
+        "Measured against eGeMAPS instead of pyAudioAnalysis features, the AULC-level decisions of code features "
+        "stay the same with kNN."]
+    assert reference_changes({"comparisons": {"code/SVM": entry("handcrafted/SVM", "worse")}}) == []

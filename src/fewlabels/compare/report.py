@@ -173,6 +173,32 @@ def by_family(f1: dict) -> dict[tuple[str, str], dict[str, dict]]:
     return grouped
 
 
+def main_references(f1: dict) -> dict[str, str]:
+    """Per feature family, the family its main comparisons (keyed by the method alone) are with."""
+    return {family_of(key): family_of(entry["reference"]) for key, entry in comparisons(f1, True).items()
+            if " vs " not in key}
+
+
+def reference_changes(f1: dict) -> list[str]:
+    """Per feature family compared with other sets than its main reference (code features with eGeMAPS beside
+    pyAudioAnalysis), one sentence: whether its AULC-level decisions with each classifier stay the same."""
+    grouped, main = by_family(f1), main_references(f1)
+    sentences = []
+    for (family, reference), entries in grouped.items():
+        base = grouped.get((family, main.get(family)), {})
+        shared = [c for c in entries if c in base]
+        if reference == main.get(family) or not shared:
+            continue
+        changed = [f"{c} ({base[c]['decision']} → {entries[c]['decision']})" for c in shared
+                   if entries[c]["decision"] != base[c]["decision"]]
+        kept = [c for c in shared if entries[c]["decision"] == base[c]["decision"]]
+        how = (f"stay the same with {f'all {len(shared)} classifiers' if len(shared) > 1 else shared[0]}" if not changed
+               else f"change with {join(changed)}{f' and stay the same with {join(kept)}' if kept else ''}")
+        sentences.append(f"Measured against {family_name(reference)} instead of {family_name(main[family])} features, "
+                         f"the AULC-level decisions of {family_name(family)} features {how}.")
+    return sentences
+
+
 def classified(f1: dict) -> tuple[list[str], list[str]]:
     """The families and the classifiers of the ``<family>/<classifier>`` methods, in the metrics' order."""
     methods = [method for method in f1["methods"] if classifier_of(method)]
@@ -302,12 +328,13 @@ def crossovers(entry: dict) -> list[tuple[str, float]]:
 def family_crossovers(families: tuple[str, str], entries: dict[str, dict]) -> list[str]:
     """The crossovers of a feature family against its reference, one sentence each, or that there is none."""
     family, reference = map(family_name, families)
-    found = [(classifier, axis, budget) for classifier, entry in entries.items() for axis, budget in crossovers(entry)]
+    found = {classifier: [budget_text(axis, budget) for axis, budget in crossovers(entry)]
+             for classifier, entry in entries.items() if crossovers(entry)}
     if not found:
         return [f"There is no budget from which {family} features are better than {reference} features all the "
                 f"way down (`better_up_to_*` is null with every classifier)."]
     return [f"With {classifier}, {family} features are better than {reference} features at every budget up to "
-            f"{budget_text(axis, budget)}." for classifier, axis, budget in found]
+            f"{' and up to '.join(budgets)}." for classifier, budgets in found.items()]
 
 
 def other_crossovers(f1: dict) -> list[str]:
@@ -348,11 +375,16 @@ def per_budget_sentences(f1: dict) -> list[str]:
 
 
 def answer(f1: dict) -> str:
-    """README's answer: per feature family its verdict over the whole curve and with the fewest labels, its
-    crossovers, how the decisions were made, the intervals' level, unit and what they leave out, and a link to
-    the results page."""
+    """README's answer: per feature family that is no other's reference (code features) and each of its
+    references, its verdict over the whole curve and with the fewest labels, its crossovers, what another
+    reference changes, how the decisions were made, the intervals' level, unit and what they leave out, and a
+    link to the results page."""
     sentences = [speaker_warning(f1)]
-    for families, entries in by_family(f1).items():
+    grouped = by_family(f1)
+    references = {reference for _, reference in grouped}
+    for families, entries in grouped.items():
+        if families[0] in references:  # a reference's own comparisons (eGeMAPS − pyAudioAnalysis): the results page
+            continue
         axis = next(iter(entries.values()))["aulc_axis"]
         whole = {c: found for c, e in entries.items() if (found := difference(e, "aulc", axis))}
         low = {c: found for c, e in entries.items() if (found := difference(e, "low_budget_aulc", "count"))}
@@ -361,6 +393,7 @@ def answer(f1: dict) -> str:
             sentences.append(verdict("With the fewest labels", families, low,
                                      f"low-budget AULC on the {AXIS_NAMES['count']}"))
         sentences.extend(family_crossovers(families, entries))
+    sentences += reference_changes(f1)
     sentences += [decision_note(f1), interval_note(f1), conditional_note(DOCS),
                   f"All tables, the networks and the per-budget decisions are on [the results page]({RESULTS_LINK})."]
     return paragraph(*sentences)
@@ -470,15 +503,16 @@ def differences_table(inputs: Inputs, name: str) -> str:
 def area_section(inputs: Inputs) -> str:
     if not comparisons(inputs.f1, True) and not classified(inputs.f1)[1]:
         return ""
-    return "\n\n".join([
+    return "\n\n".join(part for part in [
         "## Area under the learning curve",
         paragraph("AULC is the mean F1 over the learning curve: over the fraction axis, and over log2 of the "
                   "per-class count (every doubling of the labels weighs the same). Each comparison is paired "
                   "(same draws, same test utterances).", decision_note(inputs.f1)),
         aulc_table(inputs, "aulc"),
         differences_table(inputs, "aulc"),
+        paragraph(*reference_changes(inputs.f1)),
         paragraph(interval_note(inputs.f1, inputs.params)),
-    ])
+    ] if part)
 
 
 def low_budget_section(inputs: Inputs) -> str:
