@@ -29,7 +29,9 @@ $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 
+# tensorflow-cpu (pinned before keras-hub came) owns the same files as tensorflow: it leaves a venv made earlier first
 $(VENV)/.installed: $(BIN)/python pyproject.toml requirements.lock
+	$(BIN)/python -m pip uninstall --quiet --yes tensorflow-cpu 2>/dev/null || true
 	$(BIN)/python -m pip install --quiet -c requirements.lock -e .
 	touch $@
 
