@@ -14,12 +14,14 @@ import yaml
 from pyAudioAnalysis import MidTermFeatures, ShortTermFeatures
 
 from fewlabels.compare.decisions import DECISIONS, TOO_FEW_DRAWS, TOO_FEW_SPEAKERS
-from fewlabels.features.opensmile_sets import feature_names, smile
+from fewlabels.features.opensmile_sets import feature_names
 from fewlabels.io import read_pickle
 from fewlabels.manifest import COLUMNS
 from fewlabels.shards import ShardedSpectrograms
 from tests import corpus_trees as trees
 from tests.conftest import update_params
+from tests.test_embeddings import save_tiny_whisper
+from tests.test_opensmile import direct_functionals
 
 pytestmark = pytest.mark.e2e
 
@@ -95,7 +97,7 @@ def test_dvc_repro_feature_stages_writes_aligned_pickles(reproduced_project):
     mid = MidTermFeatures.mid_feature_extraction(chunk, 8000, 8000, 8000, 400, 400)[0].mean(axis=1)
     np.testing.assert_allclose(test_features["X"][-1], mid.astype(np.float32), rtol=1e-6, atol=1e-9)  # fast backend
     egemaps = read_pickle(path / "data/features/opensmile/test_egemaps.pkl")["X"][-1]
-    np.testing.assert_allclose(egemaps, smile("egemaps").process_signal(chunk / 2 ** 15, 8000).to_numpy()[0], rtol=1e-6)
+    np.testing.assert_allclose(egemaps, direct_functionals("egemaps", [chunk], 8000)[0], rtol=1e-6)
     assert project.stale_stages("spectrograms", "handcrafted", "opensmile") == set()
 
 
@@ -147,6 +149,27 @@ def test_leaving_the_opensmile_sets_out_removes_their_methods_and_switching_back
         assert f"Stage '{stage}' is cached - skipping run, checking out outputs" in restored
     assert set(re.findall(r"Running stage '([\w-]+)'", restored)) == {"compare", "results"}  # git-tracked outs
     assert project.run("git", "status", "--porcelain", "metrics", "plots/f1").stdout == ""  # the baseline's results
+
+
+def test_a_pretrained_models_embeddings_run_through_classify_and_compare(reproduced_project):
+    project = reproduced_project
+    path = project.path
+    save_tiny_whisper(path / "data/presets/whisper")  # a random tiny Whisper, saved as a user saves a real one
+    # docs/features.md
+    ran = project.stages_ran("exp", "run", "-S", "embeddings.preset=data/presets/whisper")
+    assert ran == {"embeddings", "classify", "compare", "results"}  # never the autoencoder
+    for split in ("labelled", "test"):
+        embedded = read_pickle(path / f"data/features/embeddings/{split}_embeddings.pkl")
+        handcrafted = read_pickle(path / f"data/features/{split}_hlf.pkl")
+        assert embedded["utterance"] == handcrafted["utterance"] and np.array_equal(embedded["chunk"], handcrafted["chunk"])
+        assert embedded["X"].shape == (len(handcrafted["utterance"]), 32) and embedded["feature_names"][16] == "sd_0"
+    summary = json.loads((path / "metrics/f1.json").read_text())
+    assert summary["comparisons"]["embeddings/SVM"]["reference"] == "handcrafted/SVM"
+    assert summary["comparisons"]["embeddings/SVM vs egemaps/SVM"]["reference"] == "egemaps/SVM"
+    assert pd.read_csv(path / "plots/f1/SVM.csv")["embeddings"].notna().all()
+    failed = project.dvc("exp", "run", "-S", "embeddings.preset=whisper_tiny_en", check=False)  # no internet here
+    assert failed.returncode != 0 and "Traceback" not in failed.stderr
+    assert "error: params.yaml: embeddings.preset 'whisper_tiny_en' cannot be loaded" in failed.stderr
 
 
 def test_dvc_repro_code_features_trains_on_unlabelled_and_aligns_codes(reproduced_project):
@@ -207,15 +230,16 @@ def test_full_dvc_repro_then_plots_show(reproduced_project):
         assert [(b["axis"], b["budget"]) for b in comparison["per_budget"]] == [
             ("fraction", 0.5), ("fraction", 1.0), ("count", 1.0), ("count", 2.0)]
         table = pd.read_csv(path / f"plots/f1/{name}.csv")
-        assert list(table.columns) == ["fraction", "handcrafted", "code", "egemaps", "compare2016", "handcrafted_low",
-                                       "handcrafted_high", "code_low", "code_high", "egemaps_low", "egemaps_high",
-                                       "compare2016_low", "compare2016_high"]
-        assert table["compare2016"].isna().all()  # not in handcrafted.sets: empty, so dvc.yaml's plots still draw
+        assert list(table.columns) == ["fraction", "handcrafted", "code", "egemaps", "compare2016", "embeddings",
+                                       "handcrafted_low", "handcrafted_high", "code_low", "code_high", "egemaps_low",
+                                       "egemaps_high", "compare2016_low", "compare2016_high", "embeddings_low",
+                                       "embeddings_high"]
+        assert table[["compare2016", "embeddings"]].isna().all().all()  # not run: empty, dvc.yaml's plots still draw
         assert table["fraction"].tolist() == [0.5, 1.0]
         assert summary["methods"][f"handcrafted/{name}"]["f1_all"] == pytest.approx(table["handcrafted"].iloc[-1], abs=1e-5)
         per_class = pd.read_csv(path / f"plots/f1/{name}_per_class.csv")
-        assert per_class["per_class"].tolist() == [1, 2] and list(per_class.columns[1:7]) == [
-            "handcrafted", "code", "egemaps", "compare2016", "cnn_lstm", "finetune", "scratch"]
+        assert per_class["per_class"].tolist() == [1, 2] and list(per_class.columns[1:9]) == [
+            "handcrafted", "code", "egemaps", "compare2016", "embeddings", "cnn_lstm", "finetune", "scratch"]
     # the networks ran on their own budgets (count 1, 2; repeat 0) and are compared on those draws
     for method in ("finetune", "scratch", "cnn_lstm"):
         entry = summary["methods"][method]

@@ -100,6 +100,8 @@ def test_missing_key_is_named(params_file):
     ("handcrafted", "sets", ["pyaudioanalysis", "gemaps"], r"handcrafted\.sets\[1\] must be one of \['pyaudioanalysis', "
                                                           r"'egemaps', 'compare2016'\]"),
     ("handcrafted", "sets", [], r"handcrafted\.sets must hold at least 1 entry"),
+    ("embeddings", "preset", "./no/such/preset", r"embeddings\.preset: './no/such/preset' is no directory: give a "
+                                                 r"folder written by keras-hub's save_to_preset"),
     ("corpus", "synthetic", {"snr_db_min": 40.0}, r"corpus\.synthetic: snr_db_min \(40\.0\) exceeds snr_db_max"),
     ("corpus", "synthetic", {"short_fraction": 1.5}, r"corpus\.synthetic\.short_fraction must be at most 1"),
     ("corpus", "synthetic", {"utterances_per_speaker": 2}, r"corpus\.synthetic\.utterances_per_speaker must be at least 3"),

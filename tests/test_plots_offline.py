@@ -10,7 +10,8 @@ from tests.conftest import ROOT, Project
 
 PLOTS = yaml.safe_load((ROOT / "dvc.yaml").read_text())["plots"]
 PLOT = "f1 SVM"  # one of the project's own definitions, drawn on tiny data
-CURVE = "fraction,handcrafted,code,egemaps,compare2016\n0.5,{:.2f},0.40,0.52,\n1.0,0.60,0.45,0.62,\n"  # no ComParE
+CURVE = ("fraction,handcrafted,code,egemaps,compare2016,embeddings\n"
+         "0.5,{:.2f},0.40,0.52,,\n1.0,0.60,0.45,0.62,,\n")  # no ComParE, no embeddings: empty columns
 
 
 def definitions(plots: list[dict]) -> dict[str, dict]:

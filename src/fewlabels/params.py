@@ -23,7 +23,7 @@ from fewlabels.compare.params import CompareParams, DrawsParams
 from fewlabels.compute import ComputeParams
 from fewlabels.corpus.params import CorpusParams
 from fewlabels.errors import FewlabelsError
-from fewlabels.features.params import (AudioParams, HandcraftedParams, SpectrogramParams, check_handcrafted_windows,
+from fewlabels.features.params import (AudioParams, EmbeddingsParams, HandcraftedParams, SpectrogramParams, check_handcrafted_windows,
                                        chunk_spectrogram_shape, ways_to_grow)
 from fewlabels.methods.params import ClassifyParams, DrawTrainingParams, EndToEndParams, FinetuneParams
 from fewlabels.schema import SECTION, did_you_mean
@@ -61,6 +61,7 @@ class Params:
     audio: AudioParams
     spectrogram: SpectrogramParams
     handcrafted: HandcraftedParams
+    embeddings: EmbeddingsParams
     autoencoder: AutoencoderParams
     draws: DrawsParams
     classify: ClassifyParams

@@ -16,6 +16,8 @@ RESULTS_PAGE = Path("docs") / "results.md"
 FEATURE_FILES = {"handcrafted": "hlf", "code": "cf"}  # feature family -> its pickles' suffix
 OPENSMILE_SETS = ("egemaps", "compare2016")  # openSMILE's sets: each a feature family of its own
 OPENSMILE_FEATURES = FEATURES / "opensmile"  # the pickles of the openSMILE sets of handcrafted.sets
+EMBEDDINGS = "embeddings"  # the family of a pretrained model's embeddings (embeddings.preset)
+EMBEDDING_FEATURES = FEATURES / "embeddings"  # its pickles; empty without a preset
 
 
 def split_table(split: str) -> Path:
@@ -29,10 +31,13 @@ def spectrograms(split: str) -> Path:
 
 
 def features(split: str, family: str) -> Path:
-    """``data/features/<split>_<suffix>.pkl`` of a feature family (:data:`FEATURE_FILES`), or
-    ``data/features/opensmile/<split>_<set>.pkl`` of an openSMILE set (:data:`OPENSMILE_SETS`)."""
+    """``data/features/<split>_<suffix>.pkl`` of a feature family (:data:`FEATURE_FILES`),
+    ``data/features/opensmile/<split>_<set>.pkl`` of an openSMILE set (:data:`OPENSMILE_SETS`), or
+    ``data/features/embeddings/<split>_embeddings.pkl``."""
     if family in OPENSMILE_SETS:
         return OPENSMILE_FEATURES / f"{split}_{family}.pkl"
+    if family == EMBEDDINGS:
+        return EMBEDDING_FEATURES / f"{split}_{family}.pkl"
     return FEATURES / f"{split}_{FEATURE_FILES[family]}.pkl"
 
 

@@ -24,7 +24,8 @@ ANSWER_END = "<!-- /answer -->"
 AXES = ("fraction", "count")
 SUFFIXES = {"fraction": "", "count": "_per_class"}  # the metric keys' suffix per axis (aulc, aulc_per_class)
 AXIS_NAMES = {"fraction": "fraction axis", "count": "per-class axis"}
-FAMILY_NAMES = {"handcrafted": "pyAudioAnalysis", "egemaps": "eGeMAPS", "compare2016": "ComParE 2016"}
+FAMILY_NAMES = {"handcrafted": "pyAudioAnalysis", "egemaps": "eGeMAPS", "compare2016": "ComParE 2016",
+                "embeddings": "pretrained-model"}
 DECISION_WORDS = {"better": "better than {}", "no evidence": "level with {} (no evidence either way)",
                   "worse": "worse than {}", "too few test speakers": "not compared with {} (too few test speakers)",
                   "too few draws": "not compared with {} (too few draws)"}

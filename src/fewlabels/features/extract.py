@@ -64,40 +64,69 @@ def check_chunks(splits: dict[str, pd.DataFrame], sample_rate: int, min_signal: 
 UTTERANCES_PER_TASK = 16  # at most: a worker task reads and featurises this many utterances (less per-task overhead)
 
 
+def _chunks(path: str, sample_rate: int, min_signal: int, short_signals: str, read_rate: int | None,
+            planned: int) -> tuple[np.ndarray, int]:
+    """The chunks of one utterance (chunks, samples) and its length in samples at ``sample_rate``; with
+    ``read_rate``, the same ``planned`` chunks (their count at ``sample_rate``) read at ``read_rate`` instead."""
+    if read_rate is None:
+        signal = load_signal(path, sample_rate)
+        return fixed_size_chunks(signal, min_signal, short_signals), signal.size
+    signal, length = load_signal(path, read_rate), scaled_length(min_signal, sample_rate, read_rate)
+    padded = np.pad(signal, (0, max(0, planned * length - signal.size)))
+    return fixed_size_chunks(padded[:planned * length], length), -(-signal.size * sample_rate // read_rate)
+
+
+def scaled_length(samples: int, sample_rate: int, read_rate: int) -> int:
+    """``samples`` at ``sample_rate`` Hz as a whole number of samples at ``read_rate`` Hz; a ValueError if it is
+    not one."""
+    scaled = samples * read_rate / sample_rate
+    if scaled != int(scaled):
+        raise ValueError(f"a chunk of {samples} samples at {sample_rate} Hz is {scaled:g} samples at {read_rate} Hz: "
+                         f"choose audio.min_signal so that it is a whole number")
+    return int(scaled)
+
+
 def _utterance_features(path: str, utterance: str, featurize: Callable[[np.ndarray], np.ndarray],
-                        sample_rate: int, min_signal: int, short_signals: str) -> tuple[list[np.ndarray], int]:
-    """Features of each chunk of one utterance, and its length in samples after resampling."""
-    signal = load_signal(path, sample_rate)
+                        sample_rate: int, min_signal: int, short_signals: str, read_rate: int | None = None,
+                        planned: int = 0) -> tuple[list[np.ndarray], int]:
+    """Features of each chunk of one utterance, and its length in samples after resampling to ``sample_rate``."""
+    chunks, length = _chunks(path, sample_rate, min_signal, short_signals, read_rate, planned)
     features = []
-    for index, chunk in enumerate(fixed_size_chunks(signal, min_signal, short_signals)):
+    for index, chunk in enumerate(chunks):
         try:
             values = featurize(chunk)
         except FeatureError as error:
             raise FeatureError(f"{path}: chunk {index} of utterance {utterance}: {error}") from None
         features.append(values.astype(np.float32))
-    return features, signal.size
+    return features, length
 
 
-def _batch_features(paths: list[str], utterances: list[str], *args) -> list[tuple[list[np.ndarray], int]]:
-    return [_utterance_features(path, utterance, *args) for path, utterance in zip(paths, utterances)]
+def _batch_features(paths: list[str], utterances: list[str], planned: list[int],
+                    *args) -> list[tuple[list[np.ndarray], int]]:
+    return [_utterance_features(path, utterance, *args, planned=n)
+            for path, utterance, n in zip(paths, utterances, planned)]
 
 
 def utterance_features(rows: pd.DataFrame, featurize: Callable[[np.ndarray], np.ndarray], *, sample_rate: int,
-                       min_signal: int, short_signals: str, desc: str,
-                       n_jobs: int = -1) -> Iterator[tuple[list[np.ndarray], int]]:
+                       min_signal: int, short_signals: str, desc: str, n_jobs: int = -1,
+                       read_rate: int | None = None) -> Iterator[tuple[list[np.ndarray], int]]:
     """For each utterance of ``rows`` (a split CSV's rows), in order: the features of its chunks (a list of
     float32 arrays, one per chunk; empty if it is shorter than ``min_signal`` and dropped) and its length in
     samples after resampling.
 
+    ``read_rate`` (a model's own rate, e.g. 16,000 Hz) reads the audio at that rate instead and cuts the same
+    chunks: as many as at ``sample_rate``, each ``min_signal`` samples at ``sample_rate`` long.
     Runs on all cores (or the Dask cluster of :func:`fewlabels.compute.work_on`), a few utterances
     per task; paths are made absolute, so workers need not share the working directory.
     """
     paths = [os.path.abspath(path) for path in rows["path"]]
     utterances = rows["utterance"].tolist()
+    planned = (planned_chunks(rows, sample_rate, min_signal, short_signals).tolist() if read_rate is not None
+               else [0] * len(paths))
     step = max(1, min(UTTERANCES_PER_TASK, -(-len(paths) // effective_n_jobs(n_jobs))))
     batches = Parallel(n_jobs=n_jobs, return_as="generator")(
-        delayed(_batch_features)(paths[i:i + step], utterances[i:i + step], featurize, sample_rate, min_signal,
-                                 short_signals)
+        delayed(_batch_features)(paths[i:i + step], utterances[i:i + step], planned[i:i + step], featurize,
+                                 sample_rate, min_signal, short_signals, read_rate)
         for i in range(0, len(paths), step))
     with tqdm(total=len(paths), desc=desc, unit="utt") as progress:
         for batch in batches:
@@ -106,16 +135,18 @@ def utterance_features(rows: pd.DataFrame, featurize: Callable[[np.ndarray], np.
 
 
 def extract(rows: pd.DataFrame, classes: list[str], featurize: Callable[[np.ndarray], np.ndarray], *,
-            sample_rate: int, min_signal: int, short_signals: str, desc: str, n_jobs: int = -1) -> tuple[dict, dict]:
+            sample_rate: int, min_signal: int, short_signals: str, desc: str, n_jobs: int = -1,
+            read_rate: int | None = None) -> tuple[dict, dict]:
     """Features of every fixed-size chunk of the utterances in ``rows`` (a split CSV's rows), in memory.
 
-    ``featurize`` maps one chunk (min_signal,) to an array of fixed shape. Returns the artifact
+    ``featurize`` maps one chunk (min_signal,) — or, with ``read_rate``, the same chunk read at that rate
+    (:func:`utterance_features`) — to an array of fixed shape. Returns the artifact
     dict (``X`` float32 (n_chunks, ...), ``y``, ``classes``, ``utterance``, ``speaker``, ``chunk``;
     rows in utterance order, then chunk order; ``y`` is -1 for a label outside ``classes`` or none)
     and :func:`chunk_counts` (call :func:`check_chunks` first: at least one chunk is expected).
     """
     results = list(utterance_features(rows, featurize, sample_rate=sample_rate, min_signal=min_signal,
-                                      short_signals=short_signals, desc=desc, n_jobs=n_jobs))
+                                      short_signals=short_signals, desc=desc, n_jobs=n_jobs, read_rate=read_rate))
     n_chunks = np.array([len(features) for features, _ in results], dtype=int)
     artifact = {
         "X": np.stack([f for features, _ in results for f in features]),

@@ -4,6 +4,7 @@ Parameter Set (88), and ComParE 2016, the Computational Paralinguistics Challeng
 The package bundles the openSMILE library; it is imported on first use, so a study without these sets never
 loads it. openSMILE is free for non-commercial research only (audEERING's licence; docs/features.md).
 """
+import sys
 from collections.abc import Callable
 from functools import lru_cache, partial
 
@@ -33,6 +34,9 @@ def functionals(chunk: np.ndarray, sample_rate: int, sets: tuple[str, ...]) -> n
     """The functionals of each set of ``sets`` over ``chunk`` (n,) at ``sample_rate`` Hz on the 16-bit scale of
     :func:`fewlabels.audio.load_signal`, given to openSMILE as float in [-1, 1] with no other normalisation, one
     set after the other: float32 (sum of the sets' sizes,). A :class:`FeatureError` where one is NaN or infinite."""
+    if "tensorflow" in sys.modules:
+        raise RuntimeError("openSMILE crashes (a segmentation fault) in a process that has loaded TensorFlow: "
+                           "compute openSMILE features in processes of their own, as the opensmile stage does")
     signal = (np.asarray(chunk) / PCM16_SCALE).astype(np.float32)
     parts = [smile(name).process_signal(signal, sample_rate).to_numpy(np.float32)[0] for name in sets]
     values = np.concatenate(parts)

@@ -1,4 +1,5 @@
 """The ``audio``, ``spectrogram`` and ``handcrafted`` sections, and the spectrogram shape they give a chunk."""
+from pathlib import Path
 from typing import Annotated, Literal
 
 from pydantic import Field, field_validator, model_validator
@@ -6,7 +7,7 @@ from pydantic.dataclasses import dataclass
 
 from fewlabels.features.fast import check_short_term_window, mid_term_ratios, spectrogram_shape, window_samples
 from fewlabels.features.mel import mel_spectrogram_shape
-from fewlabels.schema import SECTION, Count, Float, Int, Positive, doc
+from fewlabels.schema import SECTION, Count, Float, Int, Positive, Str, doc
 
 
 @dataclass(config=SECTION)
@@ -47,6 +48,23 @@ class HandcraftedParams:
             raise ValueError(f"{sets} lacks pyaudioanalysis: its features are the reference every feature family "
                              "is compared with; add it, e.g. [pyaudioanalysis, egemaps]")
         return sets
+
+
+@dataclass(config=SECTION)
+class EmbeddingsParams:
+    """A pretrained speech model's frozen embeddings of each chunk (the embeddings stage)."""
+
+    preset: Annotated[Str | None, doc("null: off; a keras-hub Whisper preset name (whisper_tiny_en ... "
+                                      "whisper_large_multi_v2, downloaded on first use) or a local directory "
+                                      "written by save_to_preset (docs/features.md)")]
+
+    @field_validator("preset")
+    @classmethod
+    def _local_preset(cls, preset):
+        if preset is not None and ("/" in preset or preset.startswith(".")) and not Path(preset).is_dir():
+            raise ValueError(f"{preset!r} is no directory: give a folder written by keras-hub's save_to_preset, "
+                             "or a preset name such as whisper_tiny_en")
+        return preset
 
 
 @dataclass(config=SECTION)

@@ -1,5 +1,5 @@
 """classify stage: the classical classifiers on every feature family (pyAudioAnalysis, code, the openSMILE sets of
-data/features/opensmile/), for every draw: the prediction table."""
+data/features/opensmile/, the embeddings of data/features/embeddings/), for every draw: the prediction table."""
 
 import pandas as pd
 
@@ -17,9 +17,10 @@ REFERENCE_FAMILY = "handcrafted"
 
 
 def families() -> list[str]:
-    """pyAudioAnalysis, code, then each openSMILE set the opensmile stage wrote."""
-    return [REFERENCE_FAMILY, "code",
-            *(name for name in paths.OPENSMILE_SETS if paths.features("labelled", name).exists())]
+    """pyAudioAnalysis, code, then each openSMILE set the opensmile stage wrote, then the embeddings if the
+    embeddings stage wrote them."""
+    return [REFERENCE_FAMILY, "code", *(name for name in (*paths.OPENSMILE_SETS, paths.EMBEDDINGS)
+                                        if paths.features("labelled", name).exists())]
 
 
 def load_split(name: str):
