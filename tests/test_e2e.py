@@ -106,7 +106,7 @@ def test_each_param_section_reruns_exactly_the_stages_that_use_it(reproduced_pro
     params = project.path / "params.yaml"
     original = params.read_text()
     for change, stale in [
-        ({"audio": {"min_signal": 20_000}}, {"spectrograms", "handcrafted", "opensmile"}),
+        ({"audio": {"min_signal": 20_000}}, {"spectrograms", "handcrafted", "opensmile", "embeddings"}),
         ({"handcrafted": {"sets": ["pyaudioanalysis", "egemaps", "compare2016"]}}, {"opensmile"}),
         ({"spectrogram": {"scale": "linear"}}, {"spectrograms"}),
         ({"handcrafted": {"mid_window_s": 0.5}}, {"handcrafted"}),
@@ -167,9 +167,6 @@ def test_a_pretrained_models_embeddings_run_through_classify_and_compare(reprodu
     assert summary["comparisons"]["embeddings/SVM"]["reference"] == "handcrafted/SVM"
     assert summary["comparisons"]["embeddings/SVM vs egemaps/SVM"]["reference"] == "egemaps/SVM"
     assert pd.read_csv(path / "plots/f1/SVM.csv")["embeddings"].notna().all()
-    failed = project.dvc("exp", "run", "-S", "embeddings.preset=whisper_tiny_en", check=False)  # no internet here
-    assert failed.returncode != 0 and "Traceback" not in failed.stderr
-    assert "error: params.yaml: embeddings.preset 'whisper_tiny_en' cannot be loaded" in failed.stderr
 
 
 def test_dvc_repro_code_features_trains_on_unlabelled_and_aligns_codes(reproduced_project):

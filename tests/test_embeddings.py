@@ -71,6 +71,8 @@ def test_a_preset_that_cannot_be_loaded_or_holds_too_little_audio_says_how_to_go
     (tmp_path / "not_a_preset").mkdir()
     with pytest.raises(PresetError, match=r"embeddings\.preset '.*not_a_preset' cannot be loaded .* save_to_preset"):
         embedding_featurizer(str(tmp_path / "not_a_preset"), 3.75)
+    with pytest.raises(PresetError, match=r"embeddings\.preset 'whisper_tiny_en' cannot be loaded .* save_to_preset"):
+        embedding_featurizer("whisper_tiny_en", 3.75)  # a download from Kaggle: no internet here
     with pytest.raises(PresetError, match=r"lasts 5 s, longer than the 4 s embeddings\.preset .* lower audio.min_signal"):
         embedding_featurizer(preset, 5.0)
     assert issubclass(PresetError, FewlabelsError)  # one error: line, exit status 1

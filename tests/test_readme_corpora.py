@@ -128,12 +128,12 @@ def test_the_readme_command_for_each_corpus_runs_to_the_results(project, command
     for stage in ("finetune", "end_to_end"):
         assert json.loads((path / f"metrics/{stage}.json").read_text())["budgets"] == {"count": auto}, stage
     classifiers = yaml.safe_load((ROOT / "params.yaml").read_text())["classify"]["classifiers"]
-    assert set(f1["methods"]) == {f"{family}/{name}" for family in ("handcrafted", "code") for name in classifiers} | set(
-        NETWORKS)
+    families = ("handcrafted", "code", "egemaps")  # the default handcrafted.sets: pyAudioAnalysis and eGeMAPS
+    assert set(f1["methods"]) == {f"{family}/{name}" for family in families for name in classifiers} | set(NETWORKS)
     for method in NETWORKS:
         assert f1["adapted"][method]["budgets"].startswith(f"count {', '.join(map(str, auto))} of 1, 2, 4"), f1["adapted"]
     if len(split["labelled"]["per_class"]) < 5:  # kNN's 5 neighbours meet draws of 1 (padded) chunk per class
-        for family in ("handcrafted", "code"):
+        for family in families:
             assert f1["adapted"][f"{family}/kNN"]["count 1"].startswith("n_neighbors="), f1["adapted"]
     few_speakers = f1["test_speakers"] < MIN_TEST_SPEAKERS
     for comparison in f1["comparisons"].values():

@@ -42,8 +42,8 @@ def test_params_rerun_exactly_their_stages_runs_are_reproducible_and_the_run_cac
     model = (project.path / "models/encoder.keras").read_bytes()
     # docs/experiments.md: the original study's 20,000-sample variant, as an experiment in the workspace
     assert project.stages_ran("exp", "run", "-n", "min20000", "-S", "audio.min_signal=20000") == {
-        "spectrograms", "handcrafted", "opensmile", "train_autoencoder", "code_features", "draws", "classify",
-        "finetune", "end_to_end", "compare", "results"}
+        "spectrograms", "handcrafted", "opensmile", "embeddings", "train_autoencoder", "code_features", "draws",
+        "classify", "finetune", "end_to_end", "compare", "results"}  # embeddings with no preset: an empty folder
     assert "min_signal: 20000" in params.read_text()
     # the original study's 20,000-sample variant gives (49, 200) spectrograms
     assert read_pickle(project.path / "data/spectrograms/test.pkl")["X"].shape[1:] == (49, 200)
