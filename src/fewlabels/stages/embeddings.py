@@ -24,10 +24,10 @@ def main() -> None:
         check_chunks(rows, audio.sample_rate, audio.min_signal, audio.short_signals)
         classes = class_names(*rows.values())
         featurize, rate = embedding_featurizer(preset, audio.min_signal / audio.sample_rate)
-        for split in SPLITS:  # on this machine's cores, never a Dask cluster's workers: TensorFlow stays out of them
+        for split in SPLITS:  # in this process, whose TensorFlow uses every core: no worker processes, no Dask
             artifact, _ = extract(rows[split], classes, featurize, sample_rate=audio.sample_rate,
                                   min_signal=audio.min_signal, short_signals=audio.short_signals,
-                                  desc=f"embeddings {split}", read_rate=rate)
+                                  desc=f"embeddings {split}", read_rate=rate, n_jobs=1)
             write_pickle(folder / paths.features(split, paths.EMBEDDINGS).name,
                          {**artifact, "feature_names": feature_names(artifact["X"].shape[1] // 2)})
             print(f"{split:>10}: {artifact['X'].shape[0]} chunks x {artifact['X'].shape[1]} pooled embeddings of "
