@@ -162,6 +162,7 @@ def test_the_opensmile_sets_run_on_the_same_chunks_and_leaving_them_out_restores
     assert project.run("git", "status", "--porcelain", "metrics", "plots/f1").stdout == ""  # the baseline's results
 
 
+@pytest.mark.slow  # make test-slow: the embeddings stage's own tests (tests/test_embeddings.py) run in make test
 def test_a_pretrained_models_embeddings_run_through_classify_and_compare(reproduced_project):
     project = reproduced_project
     path = project.path
