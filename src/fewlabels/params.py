@@ -23,8 +23,8 @@ from fewlabels.compare.params import CompareParams, DrawsParams
 from fewlabels.compute import ComputeParams
 from fewlabels.corpus.params import CorpusParams
 from fewlabels.errors import FewlabelsError
-from fewlabels.features.params import (AudioParams, EmbeddingsParams, HandcraftedParams, SpectrogramParams, check_handcrafted_windows,
-                                       chunk_spectrogram_shape, ways_to_grow)
+from fewlabels.features.params import (AudioParams, EmbeddingsParams, HandcraftedParams, SpectrogramParams,
+                                       check_handcrafted_windows, chunk_spectrogram_shape, ways_to_grow)
 from fewlabels.methods.params import ClassifyParams, DrawTrainingParams, EndToEndParams, FinetuneParams
 from fewlabels.schema import SECTION, did_you_mean
 from fewlabels.split import SplitParams

@@ -18,6 +18,7 @@ OPENSMILE_SETS = ("egemaps", "compare2016")  # openSMILE's sets: each a feature 
 OPENSMILE_FEATURES = FEATURES / "opensmile"  # the pickles of the openSMILE sets of handcrafted.sets
 EMBEDDINGS = "embeddings"  # the family of a pretrained model's embeddings (embeddings.preset)
 EMBEDDING_FEATURES = FEATURES / "embeddings"  # its pickles; empty without a preset
+FAMILIES = (*FEATURE_FILES, *OPENSMILE_SETS, EMBEDDINGS)  # every feature family, in the order methods are listed
 
 
 def split_table(split: str) -> Path:

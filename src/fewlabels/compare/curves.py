@@ -1,8 +1,8 @@
 """The learning-curve tables of ``plots/f1/``: every method's F1 and interval bounds per budget, per classifier."""
 import pandas as pd
 
-from fewlabels.compare.results import REFERENCE_FAMILY, X_NAMES, AxisResult, curves
-from fewlabels.paths import EMBEDDINGS, OPENSMILE_SETS
+from fewlabels.compare.results import X_NAMES, AxisResult, curves
+from fewlabels.paths import FAMILIES
 
 
 def axis_curves(results: list[AxisResult], confidence: float) -> dict[str, pd.DataFrame]:
@@ -16,7 +16,7 @@ def axis_curves(results: list[AxisResult], confidence: float) -> dict[str, pd.Da
     return merged
 
 
-PLOTTED_FAMILIES = (REFERENCE_FAMILY, "code", *OPENSMILE_SETS, EMBEDDINGS)  # dvc.yaml's plots name them: never missing
+PLOTTED_FAMILIES = FAMILIES  # dvc.yaml's plots name them: never missing
 
 
 def per_classifier(table: pd.DataFrame, methods: list[str]) -> dict[str, pd.DataFrame]:

@@ -9,8 +9,11 @@ import pandas as pd
 from joblib import Parallel, delayed, effective_n_jobs
 from tqdm import tqdm
 
+from fewlabels import paths
 from fewlabels.audio import fixed_size_chunks, load_signal
 from fewlabels.features import FeatureError
+from fewlabels.features.params import AudioParams
+from fewlabels.manifest import read_manifest
 from fewlabels.shards import ShardWriter
 
 NO_LABEL = "(no label)"  # the count key of clips from corpus.unlabelled_path
@@ -61,6 +64,14 @@ def check_chunks(splits: dict[str, pd.DataFrame], sample_rate: int, min_signal: 
                                    "or leave the class out with split.exclude_classes")
 
 
+def read_splits(names: tuple[str, ...], audio: AudioParams) -> tuple[dict[str, pd.DataFrame], list[str]]:
+    """The rows of each split CSV of ``names`` (labelled and test among them), checked by :func:`check_chunks` to
+    give chunks under the ``audio`` params, and the class names of labelled and test (:func:`class_names`)."""
+    rows = {name: read_manifest(paths.split_table(name)) for name in names}
+    check_chunks(rows, audio.sample_rate, audio.min_signal, audio.short_signals)
+    return rows, class_names(rows["labelled"], rows["test"])
+
+
 UTTERANCES_PER_TASK = 16  # at most: a worker task reads and featurises this many utterances (less per-task overhead)
 
 
@@ -77,11 +88,11 @@ def _chunks(path: str, sample_rate: int, min_signal: int, short_signals: str, re
 
 
 def scaled_length(samples: int, sample_rate: int, read_rate: int) -> int:
-    """``samples`` at ``sample_rate`` Hz as a whole number of samples at ``read_rate`` Hz; a ValueError if it is
-    not one."""
+    """``samples`` at ``sample_rate`` Hz as a whole number of samples at ``read_rate`` Hz; a :class:`FeatureError`
+    naming audio.min_signal if it is not one."""
     scaled = samples * read_rate / sample_rate
     if scaled != int(scaled):
-        raise ValueError(f"a chunk of {samples} samples at {sample_rate} Hz is {scaled:g} samples at {read_rate} Hz: "
+        raise FeatureError(f"a chunk of {samples} samples at {sample_rate} Hz is {scaled:g} samples at {read_rate} Hz: "
                          f"choose audio.min_signal so that it is a whole number")
     return int(scaled)
 

@@ -21,6 +21,7 @@ from fewlabels.methods.params import split_search
 from fewlabels.methods.scoring import chunk_probabilities, draw_rng, prediction_rows, unit_table
 from fewlabels.methods.search import tuned
 
+
 @dataclass(frozen=True)
 class Features:
     """One split's chunks: a matrix (n, d) per feature family; labels, utterance ids, chunk indices, speakers (n,)."""

@@ -4,6 +4,7 @@ data/features/opensmile/, the embeddings of data/features/embeddings/), for ever
 import pandas as pd
 
 from fewlabels import paths
+from fewlabels.compare.results import REFERENCE_FAMILY
 from fewlabels.compute import work_on
 from fewlabels.errors import run
 from fewlabels.io import atomic_path, read_pickle
@@ -12,15 +13,11 @@ from fewlabels.methods.classifiers import check_classifiers
 from fewlabels.methods.search import FALLBACK
 from fewlabels.params import load_params
 
-
-REFERENCE_FAMILY = "handcrafted"
-
-
 def families() -> list[str]:
-    """pyAudioAnalysis, code, then each openSMILE set the opensmile stage wrote, then the embeddings if the
-    embeddings stage wrote them."""
-    return [REFERENCE_FAMILY, "code", *(name for name in (*paths.OPENSMILE_SETS, paths.EMBEDDINGS)
-                                        if paths.features("labelled", name).exists())]
+    """pyAudioAnalysis and code, then each openSMILE set the opensmile stage wrote and the embeddings if the
+    embeddings stage wrote them (:data:`fewlabels.paths.FAMILIES`' order)."""
+    return [*paths.FEATURE_FILES, *(name for name in paths.FAMILIES[len(paths.FEATURE_FILES):]
+                                    if paths.features("labelled", name).exists())]
 
 
 def load_split(name: str):

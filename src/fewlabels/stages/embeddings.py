@@ -5,9 +5,8 @@ rate, into data/features/embeddings/ (empty without a preset)."""
 from fewlabels import paths
 from fewlabels.errors import run
 from fewlabels.features.embeddings import embedding_featurizer, feature_names
-from fewlabels.features.extract import check_chunks, class_names, extract
+from fewlabels.features.extract import extract, read_splits
 from fewlabels.io import atomic_directory, write_pickle
-from fewlabels.manifest import read_manifest
 from fewlabels.params import load_params
 
 SPLITS = ("labelled", "test")
@@ -20,9 +19,7 @@ def main() -> None:
         if preset is None:
             print("embeddings.preset is null: no pretrained model's embeddings")
             return
-        rows = {name: read_manifest(paths.split_table(name)) for name in SPLITS}
-        check_chunks(rows, audio.sample_rate, audio.min_signal, audio.short_signals)
-        classes = class_names(*rows.values())
+        rows, classes = read_splits(SPLITS, audio)
         featurize, rate = embedding_featurizer(preset, audio.min_signal / audio.sample_rate)
         for split in SPLITS:  # in this process, whose TensorFlow uses every core: no worker processes, no Dask
             artifact, _ = extract(rows[split], classes, featurize, sample_rate=audio.sample_rate,

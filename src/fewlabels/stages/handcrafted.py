@@ -3,10 +3,9 @@
 from fewlabels import paths
 from fewlabels.compute import work_on
 from fewlabels.errors import run
-from fewlabels.features.extract import check_chunks, class_names, extract
+from fewlabels.features.extract import extract, read_splits
 from fewlabels.features.handcrafted import FEATURE_NAMES, handcrafted_featurizer
 from fewlabels.io import write_pickle
-from fewlabels.manifest import read_manifest
 from fewlabels.params import load_params
 
 SPLITS = ("labelled", "test")
@@ -15,9 +14,7 @@ SPLITS = ("labelled", "test")
 def main() -> None:
     params = load_params()
     audio = params.audio
-    rows = {name: read_manifest(paths.split_table(name)) for name in SPLITS}
-    check_chunks(rows, audio.sample_rate, audio.min_signal, audio.short_signals)
-    classes = class_names(*rows.values())
+    rows, classes = read_splits(SPLITS, audio)
     featurize = handcrafted_featurizer(params.handcrafted, audio.sample_rate)
     with work_on(params.compute.scheduler):
         for name in SPLITS:

@@ -4,10 +4,9 @@ and test splits, the same chunks in the same order as the other families, into d
 from fewlabels import paths
 from fewlabels.compute import work_on
 from fewlabels.errors import run
-from fewlabels.features.extract import check_chunks, class_names, extract
+from fewlabels.features.extract import extract, read_splits
 from fewlabels.features.opensmile_sets import feature_names, opensmile_featurizer, split_sets
 from fewlabels.io import atomic_directory, write_pickle
-from fewlabels.manifest import read_manifest
 from fewlabels.params import load_params
 
 SPLITS = ("labelled", "test")
@@ -21,9 +20,7 @@ def main() -> None:
         if not sets:
             print("no openSMILE set in handcrafted.sets: nothing to compute")
             return
-        rows = {name: read_manifest(paths.split_table(name)) for name in SPLITS}
-        check_chunks(rows, audio.sample_rate, audio.min_signal, audio.short_signals)
-        classes = class_names(*rows.values())
+        rows, classes = read_splits(SPLITS, audio)
         featurize = opensmile_featurizer(sets, audio.sample_rate)
         with work_on(params.compute.scheduler):
             for split in SPLITS:

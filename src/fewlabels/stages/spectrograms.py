@@ -7,10 +7,9 @@ into a directory of pickle shards of ``spectrogram.shard_size`` chunks.
 from fewlabels import paths
 from fewlabels.compute import work_on
 from fewlabels.errors import run
-from fewlabels.features.extract import check_chunks, class_names, extract, extract_to_shards
+from fewlabels.features.extract import extract, extract_to_shards, read_splits
 from fewlabels.features.spectrogram import spectrogram_featurizer
 from fewlabels.io import write_json, write_pickle
-from fewlabels.manifest import read_manifest
 from fewlabels.params import load_params
 
 SPLITS = ("labelled", "test", "unlabelled")
@@ -20,9 +19,7 @@ SHARDED = "unlabelled"
 def main() -> None:
     params = load_params()
     audio = params.audio
-    rows = {name: read_manifest(paths.split_table(name)) for name in SPLITS}
-    check_chunks(rows, audio.sample_rate, audio.min_signal, audio.short_signals)
-    classes = class_names(rows["labelled"], rows["test"])
+    rows, classes = read_splits(SPLITS, audio)
     featurize = spectrogram_featurizer(params.spectrogram, audio.sample_rate)
     chunking = {"sample_rate": audio.sample_rate, "min_signal": audio.min_signal,
                 "short_signals": audio.short_signals}
