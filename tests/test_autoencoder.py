@@ -139,7 +139,7 @@ def test_training_lowers_the_loss_and_restores_the_best_weights(tiny_runs):
     assert result.history["loss"][-1] < result.history["loss"][0]
     assert result.train_size + result.validation_size == 48 and result.validation_size >= 0.3 * 48
     _, validation = speaker_holdout(speakers, TINY.validation_split, TINY.seed)
-    val_loss = result.autoencoder.evaluate(X[validation][..., None], X[validation][..., None], verbose=0,
+    val_loss = result.model.evaluate(X[validation][..., None], X[validation][..., None], verbose=0,
                                            batch_size=TINY.batch_size)
     assert val_loss == pytest.approx(result.best_val_loss, rel=1e-5)
     assert result.best_val_loss == min(result.history["val_loss"])  # min_delta 0: every improvement counts
@@ -153,7 +153,7 @@ def test_the_reported_best_is_the_epoch_whose_weights_are_restored():
     result = train_autoencoder(X, speakers, strict, verbose=0)
     assert result.best_epoch == 1 and len(result.history["val_loss"]) == 4
     _, validation = speaker_holdout(speakers, strict.validation_split, strict.seed)
-    val_loss = result.autoencoder.evaluate(X[validation][..., None], X[validation][..., None], verbose=0,
+    val_loss = result.model.evaluate(X[validation][..., None], X[validation][..., None], verbose=0,
                                            batch_size=strict.batch_size)
     assert val_loss == pytest.approx(result.history["val_loss"][0], rel=1e-5)
 
@@ -161,16 +161,16 @@ def test_the_reported_best_is_the_epoch_whose_weights_are_restored():
 def test_training_is_deterministic_for_a_seed(tiny_runs):
     _, _, first, second = tiny_runs
     assert first.history == second.history
-    for a, b in zip(first.autoencoder.get_weights(), second.autoencoder.get_weights()):
+    for a, b in zip(first.model.get_weights(), second.model.get_weights()):
         assert np.array_equal(a, b)
 
 
 def test_saved_models_load_back_with_the_same_outputs(tiny_runs, tmp_path):
     X, _, result, _ = tiny_runs
-    result.autoencoder.save(tmp_path / "autoencoder.keras")
+    result.model.save(tmp_path / "autoencoder.keras")
     result.encoder.save(tmp_path / "encoder.keras")
     x = X[:5, ..., None]
-    for model, name in ((result.autoencoder, "autoencoder"), (result.encoder, "encoder")):
+    for model, name in ((result.model, "autoencoder"), (result.encoder, "encoder")):
         loaded = keras.models.load_model(tmp_path / f"{name}.keras")
         assert np.array_equal(loaded.predict(x, verbose=0), model.predict(x, verbose=0))
 
@@ -268,9 +268,9 @@ def dtu_runs():
 def test_mse_training_of_dtu_lowers_the_loss_and_is_deterministic(dtu_runs):
     X, first, second = dtu_runs
     assert first.history["loss"][-1] < first.history["loss"][0]
-    assert first.autoencoder.loss == "mean_squared_error"
+    assert first.model.loss == "mean_squared_error"
     assert first.history == second.history
-    for a, b in zip(first.autoencoder.get_weights(), second.autoencoder.get_weights()):
+    for a, b in zip(first.model.get_weights(), second.model.get_weights()):
         assert np.array_equal(a, b)
 
 

@@ -109,6 +109,8 @@ def test_each_param_section_reruns_exactly_the_stages_that_use_it(reproduced_pro
         ({"spectrogram": {"backend": "pyaudioanalysis"}}, {"spectrograms"}),
         ({"split": {"seed": 7}}, {"split"}),
         ({"autoencoder": {"latent_dim": 4, "learning_rate": 1e-05}}, {"train_autoencoder"}),
+        ({"autoencoder": {"objective": "contrastive"}}, {"train_autoencoder", "code_features"}),
+        ({"autoencoder": {"contrastive": {"projection_dim": 4}}}, {"train_autoencoder"}),
         ({"draws": {"repeats": 3}, "classify": {"unit": "chunk"}, "compare": {"bootstrap": 300}},
          {"draws", "classify", "finetune", "end_to_end", "compare", "results"}),
         ({"finetune": {"hidden_units": 16}}, {"finetune"}),
@@ -198,7 +200,7 @@ def test_dvc_repro_code_features_trains_on_unlabelled_and_aligns_codes(reproduce
         assert np.array_equal(codes["chunk"], features["chunk"]) and np.array_equal(codes["y"], features["y"])
     for curve in ("train", "eval"):
         assert len((path / f"plots/autoencoder/plots/metrics/{curve}/loss.tsv").read_text().splitlines()) == 3
-    assert (path / "plots/reconstructions.png").stat().st_size > 0
+    assert (path / "plots/pretraining.png").stat().st_size > 0
     assert (path / "models/encoder.keras").is_file()
 
     params = path / "params.yaml"
@@ -213,6 +215,46 @@ def test_dvc_repro_code_features_trains_on_unlabelled_and_aligns_codes(reproduce
     assert {"spectrograms", "train_autoencoder", "code_features", "classify", "finetune", "compare"} <= ran
     assert json.loads((path / "metrics/autoencoder.json").read_text())["loss"] == "mse"
     assert read_pickle(path / "data/features/test_cf.pkl")["X"].shape[1] == 4  # latent_dim 4 (above) of the pooled map
+
+
+def test_contrastive_pretraining_reruns_pretraining_and_after_and_every_method_takes_its_encoder(
+        reproduced_project):
+    project = reproduced_project
+    path = project.path
+    before = json.loads((path / "metrics/f1.json").read_text())["methods"]
+    # docs/autoencoders.md's command
+    ran = project.stages_ran("exp", "run", "-n", "cola", "-S", "autoencoder.objective=contrastive")
+    assert ran == {"train_autoencoder", "code_features", "classify", "finetune", "compare", "results"}
+    metrics = json.loads((path / "metrics/autoencoder.json").read_text())
+    assert metrics["objective"] == "contrastive" and metrics["epochs_run"] == 2
+    assert 0 <= metrics["val_accuracy"] <= 1 and metrics["chance_accuracy"] == round(1 / metrics["validation_batch"], 4)
+    for curve in ("train", "eval"):
+        assert len((path / f"plots/autoencoder/plots/metrics/{curve}/accuracy.tsv").read_text().splitlines()) == 3
+    test_codes = read_pickle(path / "data/features/test_cf.pkl")
+    assert test_codes["X"].shape == (len(read_pickle(path / "data/features/test_hlf.pkl")["X"]), 8)
+    methods = json.loads((path / "metrics/f1.json").read_text())["methods"]
+    assert set(methods) == set(before)  # code/<classifier>, finetune and scratch on the contrastive encoder
+    assert methods["code/SVM"] != before["code/SVM"] and methods["handcrafted/SVM"] == before["handcrafted/SVM"]
+    assert (path / "plots/pretraining.png").stat().st_size > 0
+
+    # the contrastive methods beside the baseline's, paired on the same draws and test speakers
+    project.run("python", "-m", "fewlabels.paired_experiments", "cola", "--page", "docs/contrastive.md", "-o",
+                "metrics/cola.json")
+    report = json.loads((path / "metrics/cola.json").read_text())
+    changed = [method for method in before if method.startswith("code/")] + ["finetune", "scratch"]
+    assert sorted(report["changed"]) == sorted(changed)  # hand-crafted methods and cnn_lstm predict the same
+    for method in changed:
+        assert report["methods"][f"cola:{method}"]["aulc"] == methods[method]["aulc"]  # the experiment's own AULC
+        assert report["methods"][method]["aulc"] == before[method]["aulc"]
+        versus = report["comparisons"][f"cola:{method} vs {method}"]
+        assert versus["ci_low"] <= versus["aulc_difference"] <= versus["ci_high"]
+        assert versus["decision"] == report["comparisons"]["code/SVM"]["decision"]  # the tiny study: too few speakers
+    assert report["comparisons"]["cola:code/SVM"]["reference"] == "handcrafted/SVM"
+    assert report["comparisons"]["cola:finetune"]["reference"] == "handcrafted/SVM"
+    assert report["costs"]["cola"]["autoencoder"]["objective"] == "contrastive"
+    text = (path / "docs/contrastive.md").read_text()
+    assert "`cola:code/SVM` − `code/SVM`" in text and "`cola:finetune` − `handcrafted/SVM`" in text
+    assert "Rendered by `python -m fewlabels.paired_experiments cola --page docs/contrastive.md -o metrics/cola.json`" in text
 
 
 def test_full_dvc_repro_then_plots_show(reproduced_project):

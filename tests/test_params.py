@@ -302,3 +302,25 @@ def test_every_corpus_param_is_a_param_or_dependency_of_the_stage_that_reads_it(
     read_by_corpus = {f"corpus.{field.name}" for field in dataclasses.fields(CorpusParams)} - {"corpus.synthetic"}
     assert read_by_corpus <= listed, f"not in dvc.yaml's corpus stage: {sorted(read_by_corpus - listed)}"
     assert {"corpus.source", "corpus.synthetic"} <= set(stages["synthesise"]["params"])
+
+
+def test_contrastive_crops_must_be_shorter_than_a_chunk_and_encodable(params_file):
+    update_params(params_file, {"autoencoder": {"objective": "contrastive", "contrastive": {"segment_frames": 74}}})
+    with pytest.raises(ParamsError, match=r"autoencoder\.contrastive\.segment_frames 74 must be below the chunk's 74 "
+                                          r"spectrogram frames \(two crops of a chunk would otherwise be the same\)"):
+        load_params(params_file)
+    update_params(params_file, {"autoencoder": {"contrastive": {"segment_frames": 20}}})
+    with pytest.raises(ParamsError) as caught:
+        load_params(params_file)
+    message = str(caught.value)
+    assert "AE3 cannot encode spectrograms of shape (20, 200) (crops of autoencoder.contrastive.segment_frames)" in message
+    assert "raise autoencoder.contrastive.segment_frames to at least 36, or set autoencoder.architecture to AE1" in message
+    update_params(params_file, {"autoencoder": {"architecture": "AE1"}})
+    assert load_params(params_file).autoencoder.contrastive.segment_frames == 20  # AE1 encodes (20, 200)
+    update_params(params_file, {"audio": {"min_signal": 14000}, "autoencoder": {"architecture": "AE3",
+                                                                               "contrastive": {"segment_frames": 30}}})
+    with pytest.raises(ParamsError, match=r"shape \(30, 200\) .*at least 36, or raise audio\.min_signal to at least "
+                                          r"15200 samples"):
+        load_params(params_file)  # chunks of 34 frames: a crop of 36 needs 37 of them
+    update_params(params_file, {"audio": {"min_signal": 30000}, "autoencoder": {"objective": "reconstruction"}})
+    assert load_params(params_file).autoencoder.objective == "reconstruction"  # the crops are not checked then

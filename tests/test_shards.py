@@ -137,7 +137,7 @@ def test_training_from_shards_is_seeded_and_one_shard_trains_like_the_array(tmp_
 
     def weights(source):
         result = train_autoencoder(source, speakers, TINY, verbose=0)
-        return [w.copy() for w in result.autoencoder.get_weights()], result.history
+        return [w.copy() for w in result.model.get_weights()], result.history
 
     from_array, history = weights(X)
     for left, right in zip(from_array, weights(ShardedSpectrograms(tmp_path / "one"))[0]):

@@ -50,7 +50,7 @@ def test_params_rerun_exactly_their_stages_runs_are_reproducible_and_the_run_cac
     assert (project.path / "models/encoder.keras").read_bytes() != model
 
     # switching back restores the stages' outputs from the run-cache instead of running them again, but for the
-    # stages with an output in git (the reconstructions figure, the metrics, the results page): those rerun
+    # stages with an output in git (the pretraining figure, the metrics, the results page): those rerun
     params.write_text(original)
     output = project.dvc("repro").stdout
     assert "Stage 'train_autoencoder' is cached - skipping run, checking out outputs" in output
@@ -187,7 +187,7 @@ def test_queued_sweep_exp_show_plots_diff_apply_glasgow_and_push_pull_into_a_fre
     assert cloned.stale_stages() == set()
     assert (clone / "dvc.lock").read_text() == lock
     for path in ("data/manifest.csv", "data/features/test_cf.pkl", "models/encoder.keras",
-                 "data/spectrograms/unlabelled/index.pkl", "metrics/autoencoder.json", "plots/reconstructions.png"):
+                 "data/spectrograms/unlabelled/index.pkl", "metrics/autoencoder.json", "plots/pretraining.png"):
         assert (clone / path).read_bytes() == (project.path / path).read_bytes(), path
 
     # a model trained on one machine, pushed with the run-cache: the clone restores it instead of training it

@@ -17,7 +17,7 @@ from pydantic import TypeAdapter, ValidationError, model_validator
 from pydantic.dataclasses import dataclass
 
 from fewlabels.autoencoder.params import (AutoencoderParams, architectures_for, check_pooled_bottleneck,
-                                          smallest_input)
+                                          encoded_shape, smallest_input)
 from fewlabels.compare.draws import ALL, AUTO, budget_grid, missing_budgets
 from fewlabels.compare.params import CompareParams, DrawsParams
 from fewlabels.compute import ComputeParams
@@ -87,16 +87,20 @@ class Params:
 
 def check_spectrogram_fits_autoencoder(audio: AudioParams, spectrogram: SpectrogramParams,
                                        autoencoder: AutoencoderParams) -> None:
-    """The spectrogram of one chunk has a frame, and the autoencoder can encode its shape."""
-    shape = chunk_spectrogram_shape(audio, spectrogram)
+    """The spectrogram of one chunk has a frame, and the autoencoder can encode its shape (contrastive: a crop's)."""
+    chunk = chunk_spectrogram_shape(audio, spectrogram)
+    shape = encoded_shape(autoencoder, chunk)
     check_pooled_bottleneck(autoencoder, shape[0])
     need = smallest_input(autoencoder.architecture)
     if need is None or min(shape) >= need:
         return
-    ways = [*ways_to_grow(audio, spectrogram, shape, need),
+    contrastive = autoencoder.objective == "contrastive"
+    crops = [f"raise autoencoder.contrastive.segment_frames to at least {need}"] if contrastive and shape[0] < need else []
+    ways = [*crops, *ways_to_grow(audio, spectrogram, chunk, need + contrastive),
             f"set autoencoder.architecture to {' or '.join(architectures_for(shape))}"]
     raise ValueError(f"autoencoder.architecture {autoencoder.architecture} cannot encode spectrograms of shape "
-                     f"{shape} (audio.min_signal {audio.min_signal} at {audio.sample_rate} Hz, spectrogram.kind "
+                     f"{shape}{' (crops of autoencoder.contrastive.segment_frames)' if contrastive else ''} "
+                     f"(audio.min_signal {audio.min_signal} at {audio.sample_rate} Hz, spectrogram.kind "
                      f"{spectrogram.kind}): it needs at least {need} frames and {need} bins; {', or '.join(ways)}")
 
 

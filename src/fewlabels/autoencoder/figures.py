@@ -21,3 +21,21 @@ def plot_reconstructions(originals: np.ndarray, reconstructions: np.ndarray, tit
     fig.tight_layout()
     fig.savefig(path, format="png", metadata={"Software": None})
     plt.close(fig)
+
+
+def plot_similarities(similarities: np.ndarray, labels: list[str], path) -> None:
+    """The contrastive model's logits (n, n) between a first crop (rows) and a last crop (columns) of n chunks,
+    labelled ``labels``; the title gives the share of rows whose largest entry is their own chunk's. PNG to ``path``."""
+    n = len(similarities)
+    matched = np.mean(similarities.argmax(axis=1) == np.arange(n))
+    fig, ax = plt.subplots(figsize=(6, 5.4), dpi=100)
+    image = ax.imshow(similarities, cmap="magma")
+    ax.set_xticks(range(n), labels, rotation=90, fontsize=7)
+    ax.set_yticks(range(n), labels, fontsize=7)
+    ax.set_xlabel("last crop of the chunk")
+    ax.set_ylabel("first crop of the chunk")
+    ax.set_title(f"test chunks: own crop most similar for {matched:.0%} (chance {1 / n:.0%})", fontsize=9)
+    fig.colorbar(image, ax=ax, label="similarity (logit)")
+    fig.tight_layout()
+    fig.savefig(path, format="png", metadata={"Software": None})
+    plt.close(fig)

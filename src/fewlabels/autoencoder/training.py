@@ -70,16 +70,16 @@ def check_finite_losses(history: dict[str, list[float]], learning_rate: float) -
     bad = [epoch for epoch, pair in enumerate(zip(losses, val_losses), start=1) if not np.isfinite(pair).all()]
     if bad or len(losses) > len(val_losses):
         epoch = bad[0] if bad else len(losses)
-        raise TrainingError(f"the autoencoder's loss became NaN or infinite in epoch {epoch} and training stopped: "
+        raise TrainingError(f"the pretraining loss became NaN or infinite in epoch {epoch} and training stopped: "
                             f"lower autoencoder.learning_rate (now {learning_rate:g}) or check that the spectrograms "
                             "are finite (and in [0, 1] for autoencoder.loss bce)")
 
 
 @dataclass
 class TrainingResult:
-    autoencoder: keras.Model
-    encoder: keras.Model
-    history: dict[str, list[float]]  # per-epoch loss and val_loss
+    model: keras.Model  # the whole model trained: the autoencoder, or the contrastive model
+    encoder: keras.Model  # a chunk's spectrogram (batch, frames, bins, 1) -> its code (batch, latent_dim)
+    history: dict[str, list[float]]  # per-epoch loss and val_loss (and the metrics compiled)
     best_val_loss: float  # val_loss of the restored weights: the last epoch that improved by min_delta
     best_epoch: int  # counted from 1
     seconds: float  # wall time of fit
@@ -87,29 +87,42 @@ class TrainingResult:
     validation_size: int
 
 
+def start_training(params: AutoencoderParams) -> None:
+    """Seed Keras (weights, dropout) from ``params.seed`` and make TensorFlow's ops deterministic: call before
+    building the model."""
+    keras.utils.set_random_seed(params.seed)
+    tf.config.experimental.enable_op_determinism()
+
+
+def fit(model: keras.Model, encoder: keras.Model, batches: tuple[keras.utils.PyDataset, keras.utils.PyDataset],
+        params: AutoencoderParams, callbacks: tuple = (), verbose: int = 2) -> TrainingResult:
+    """Train the compiled ``model`` on ``batches`` (training, validation) with Adam's ``params.learning_rate``,
+    early stopping on val_loss (restoring the weights of the last epoch that improved it by ``min_delta``) and a
+    :class:`TrainingError` if a loss turns NaN."""
+    train, validation = batches
+    early_stopping = keras.callbacks.EarlyStopping(monitor="val_loss", min_delta=params.min_delta,
+                                                   patience=params.patience, restore_best_weights=True)
+    start = time.perf_counter()
+    history = model.fit(train, validation_data=validation, epochs=params.max_epochs, verbose=verbose,
+                        callbacks=[keras.callbacks.TerminateOnNaN(), early_stopping, *callbacks])
+    check_finite_losses(history.history, params.learning_rate)
+    return TrainingResult(model, encoder, {k: [float(v) for v in vs] for k, vs in history.history.items()},
+                          float(early_stopping.best), early_stopping.best_epoch + 1, time.perf_counter() - start,
+                          len(train.indices), len(validation.indices))
+
+
 def train_autoencoder(X, speakers: list[str], params: AutoencoderParams,
                       callbacks: tuple = (), verbose: int = 2) -> TrainingResult:
     """Fit a fresh autoencoder to spectrograms ``X`` (n, frames, bins) (in [0, 1] for bce): an array, or a
     :class:`fewlabels.shards.ShardedSpectrograms` streamed a batch at a time (see :class:`SpectrogramBatches`).
 
-    ``params.loss`` (binary cross-entropy or mean squared error), Adam, early stopping on the speaker-disjoint
-    validation loss, restoring the weights of the last epoch that improved it by at least ``min_delta``.
-    Same ``X`` and params give the same weights (CPU).
+    ``params.loss`` (binary cross-entropy or mean squared error) on the speaker-disjoint validation set, as
+    :func:`fit`. Same ``X`` and params give the same weights (CPU).
     """
-    keras.utils.set_random_seed(params.seed)
-    tf.config.experimental.enable_op_determinism()
+    start_training(params)
     autoencoder, encoder = build_autoencoder(X.shape[1:], params)
     autoencoder.compile(optimizer=keras.optimizers.Adam(params.learning_rate), loss=LOSSES[params.loss])
     train, validation = speaker_holdout(speakers, params.validation_split, params.seed)
-    early_stopping = keras.callbacks.EarlyStopping(monitor="val_loss", min_delta=params.min_delta,
-                                                   patience=params.patience, restore_best_weights=True)
-    start = time.perf_counter()
-    history = autoencoder.fit(
-        SpectrogramBatches(X, train, params.batch_size, shuffle=True, seed=params.seed),
-        validation_data=SpectrogramBatches(X, validation, params.batch_size),
-        epochs=params.max_epochs, callbacks=[keras.callbacks.TerminateOnNaN(), early_stopping, *callbacks],
-        verbose=verbose)
-    check_finite_losses(history.history, params.learning_rate)
-    return TrainingResult(autoencoder, encoder, {k: [float(v) for v in vs] for k, vs in history.history.items()},
-                          float(early_stopping.best), early_stopping.best_epoch + 1,
-                          time.perf_counter() - start, len(train), len(validation))
+    batches = (SpectrogramBatches(X, train, params.batch_size, shuffle=True, seed=params.seed),
+               SpectrogramBatches(X, validation, params.batch_size))
+    return fit(autoencoder, encoder, batches, params, callbacks, verbose)

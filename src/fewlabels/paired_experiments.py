@@ -1,0 +1,160 @@
+"""Compare a variant of the study with the study itself, test speaker by test speaker: the baseline commit's
+methods and one DVC experiment's, on the same labelled draws and the same test utterances.
+
+    dvc exp run -n cola -S autoencoder.objective=contrastive
+    python -m fewlabels.paired_experiments cola --page docs/contrastive.md
+
+The methods whose predictions the experiment changed join the baseline's under the experiment's name
+(``cola:code/SVM``, ``cola:finetune``); ``compare`` then compares them as it compares any method (with
+pyAudioAnalysis and each openSMILE set, or ``compare.reference``) and each with its baseline counterpart
+(``cola:code/SVM vs code/SVM``), in the one Holm family of the AULC-level tests. The unit of replication is the
+test speaker, as in ``metrics/f1.json``. Both revisions' outputs are read through DVC: nothing is copied by hand.
+"""
+import argparse
+import dataclasses
+import io
+import json
+import sys
+from pathlib import Path
+
+import dvc.api
+import pandas as pd
+
+from fewlabels import paths, provenance
+from fewlabels.compare.report import interval, p_text, paragraph, table
+from fewlabels.compare.results import UNIT_OF_REPLICATION, compare_tables
+from fewlabels.errors import FewlabelsError, run
+from fewlabels.params import load_params
+from fewlabels.replicates import read_tables, replicate_revisions
+
+KEYS = ["axis", "budget", "repeat", "utterance"]  # with the method, a prediction's identity
+COSTS = {"autoencoder": ("objective", "epochs_run", "best_epoch", "training_s", "encoder_params"),
+         "finetune": ("seconds_total", "epochs_mean")}  # metrics file -> what the cost table shows
+
+
+def read_output(revision: str, path: Path) -> bytes | None:
+    """The bytes of a git- or DVC-tracked ``path`` at ``revision``; None where it has none."""
+    fs = dvc.api.DVCFileSystem(".", rev=revision)
+    try:
+        return fs.read_bytes(str(path)) if fs.exists(str(path)) else None
+    finally:
+        fs.close()
+
+
+def check_paired(baseline: pd.DataFrame, variant: pd.DataFrame, draws: tuple[bytes | None, bytes | None],
+                 name: str) -> None:
+    """A :class:`FewlabelsError` unless the two revisions drew the same labelled utterances and predicted the same
+    test utterances: otherwise their differences mix the methods with the split or the draws."""
+    if draws[0] != draws[1]:
+        raise FewlabelsError(f"paired_experiments: {name} drew other labelled utterances than the baseline "
+                             f"({paths.DRAWS} differs): compare experiments that change no split, corpus or draws "
+                             "param, or pool seed variants with python -m fewlabels.replicates")
+    if set(baseline["utterance"]) != set(variant["utterance"]):
+        raise FewlabelsError(f"paired_experiments: {name} predicted other test utterances than the baseline: "
+                             "compare experiments that keep the split and the chunks")
+
+
+def pair_tables(baseline: pd.DataFrame, variant: pd.DataFrame, name: str) -> tuple[pd.DataFrame, list[str]]:
+    """The baseline's prediction table plus the variant's rows of every method whose predictions differ (or that
+    the baseline lacks), renamed ``<name>:<method>``; and those methods' baseline names."""
+    changed = []
+    for method, rows in variant.groupby("method", sort=False):
+        own = baseline[baseline["method"] == method]
+        same = len(own) == len(rows) and own.sort_values(KEYS).reset_index(drop=True).equals(
+            rows.sort_values(KEYS).reset_index(drop=True))
+        if not same:
+            changed.append(method)
+    renamed = variant[variant["method"].isin(changed)].assign(method=lambda t: f"{name}:" + t["method"])
+    return pd.concat([baseline, renamed], ignore_index=True), changed
+
+
+def costs(revision: str) -> dict[str, dict]:
+    """What the revision's encoder and networks cost to train (``COSTS``), from its metrics files."""
+    found = {}
+    for stage, keys in COSTS.items():
+        raw = read_output(revision, paths.metrics(stage))
+        if raw is not None:
+            metrics = json.loads(raw)
+            found[stage] = ({key: metrics[key] for key in keys if key in metrics} if stage == "autoencoder" else
+                            {method: {key: entry[key] for key in keys} for method, entry in metrics["methods"].items()})
+    return found
+
+
+def paired_report(baseline: str, name: str) -> dict:
+    """Every comparison of the experiment ``name`` of ``baseline`` with the baseline's methods and references."""
+    revisions = replicate_revisions([name], baseline)
+    tables = {key: read_tables(found["rev"]) for key, found in revisions.items()}
+    check_paired(tables[baseline], tables[name], tuple(read_output(revisions[key]["rev"], paths.DRAWS)
+                                                        for key in (baseline, name)), name)
+    table_, changed = pair_tables(tables[baseline], tables[name], name)
+    if not changed:
+        raise FewlabelsError(f"paired_experiments: {name} predicts exactly what the baseline does: nothing to compare")
+    params = load_params().compare
+    also = [*params.also_compare, *(f"{name}:{method} vs {method}" for method in changed)]
+    _, summary = compare_tables(table_, dataclasses.replace(params, also_compare=also))
+    return {"unit_of_replication": UNIT_OF_REPLICATION, "baseline": baseline, "experiment": name,
+            "revisions": {key: found["rev"] for key, found in revisions.items()}, "changed": changed,
+            "test_speakers": int(table_["speaker"].nunique()), "bootstrap": params.bootstrap,
+            "confidence": params.confidence, "costs": {key: costs(found["rev"]) for key, found in revisions.items()},
+            **summary}
+
+
+def page(report: dict, command: str) -> str:
+    """A markdown page of the report: each changed method against its baseline counterpart, against the
+    hand-crafted references, and what each revision's training cost."""
+    name, baseline, methods = report["experiment"], report["baseline"], report["methods"]
+    rules = report["decisions"]
+
+    def aulc(method: str) -> str:
+        entry = methods[method]
+        return interval(entry["aulc"], entry["aulc_low"], entry["aulc_high"])
+
+    def row(key: str, entry: dict) -> list[str]:
+        method, reference = (key.split(" vs ") if " vs " in key else (key, entry["reference"]))
+        return [f"`{method}` − `{reference}`", aulc(method), aulc(reference),
+                interval(entry["aulc_difference"], entry["ci_low"], entry["ci_high"], signed=True),
+                p_text(entry["p_holm"]), entry["decision"]]
+
+    header = ["comparison", "AULC", "reference AULC", "difference", "p_holm", "decision"]
+    counterparts = {f"{name}:{method} vs {method}" for method in report["changed"]}
+    ours = {key: entry for key, entry in report["comparisons"].items() if key.split(" vs ")[0].startswith(f"{name}:")}
+    cost_rows = [[revision, stage, ", ".join(f"{key} {value}" for key, value in entry.items())]
+                 for revision, stages in report["costs"].items() for stage, entry in stages.items()]
+    return "\n\n".join([
+        f"# {name} against {baseline}",
+        f"Rendered by `{command}` at commit {provenance.commit()} on {provenance.machine()}.",
+        paragraph(f"Methods whose predictions the experiment `{name}` changed ({', '.join(report['changed'])}), on "
+                  f"the baseline's labelled draws and {report['test_speakers']} test speakers. Unit of replication: "
+                  f"the {report['unit_of_replication']}; {report['confidence']:.0%} intervals from "
+                  f"{report['bootstrap']} resamples. Decisions: Holm-adjusted over the {rules['aulc_level_tests']} "
+                  "AULC-level tests of both revisions' methods. AULC on each method's headline axis."),
+        f"## {name} against {baseline}, method by method",
+        table(header, [row(key, entry) for key, entry in ours.items() if key in counterparts]),
+        f"## {name} against the references of its methods",
+        table(header, [row(key, entry) for key, entry in ours.items() if key not in counterparts]),
+        "## Training cost", table(["revision", "metrics", "cost"], cost_rows),
+    ]) + "\n"
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(prog="python -m fewlabels.paired_experiments",
+                                     description=__doc__.split("\n\n")[0])
+    parser.add_argument("experiment", help="the experiment's name (dvc exp show lists them)")
+    parser.add_argument("--baseline", default="HEAD", help="the commit it branched from (default: HEAD)")
+    parser.add_argument("-o", "--output", type=Path, help="write the comparison as JSON here")
+    parser.add_argument("--page", type=Path, help="write it as a markdown page here")
+    args = parser.parse_args(argv)
+    report = paired_report(args.baseline, args.experiment)
+    if args.output:
+        args.output.write_text(json.dumps(report, indent=2) + "\n")
+    if args.page:
+        args.page.write_text(page(report, " ".join(["python -m fewlabels.paired_experiments", *argv])))
+    for key, entry in report["comparisons"].items():
+        if key.split(" vs ")[0].startswith(f"{args.experiment}:"):
+            print(f"{key if ' vs ' in key else key + ' vs ' + entry['reference']:>48} | "
+                  f"{interval(entry['aulc_difference'], entry['ci_low'], entry['ci_high'], signed=True)} "
+                  f"p_holm {p_text(entry['p_holm'])} {entry['decision']}")
+
+
+if __name__ == "__main__":
+    run(lambda: main(sys.argv[1:]))
