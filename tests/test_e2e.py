@@ -203,6 +203,12 @@ def test_dvc_repro_code_features_trains_on_unlabelled_and_aligns_codes(reproduce
     assert (path / "plots/pretraining.png").stat().st_size > 0
     assert (path / "models/encoder.keras").is_file()
 
+
+
+@pytest.mark.slow  # make test-slow: the DTU family's own tests (tests/test_autoencoder.py) run in make test
+def test_the_dtu_configuration_runs_as_an_experiment(reproduced_project):
+    project = reproduced_project
+    path = project.path
     params = path / "params.yaml"
     update_params(params, {"autoencoder": {"latent_dim": 4}})
     assert project.stale_stages("code_features") == {"train_autoencoder"}
