@@ -82,6 +82,33 @@ def test_a_real_advantage_is_found_in_every_regime(record_property):
     assert not failed, failed
 
 
+FOLDS, FOLDED_SPEAKERS = 5, 40  # split.folds: 5 folds of 8 test speakers, each fold's draws its own, pooled
+
+
+def test_folds_pooled_cover_a_null_difference_and_find_a_real_advantage(record_property):
+    failed = []
+    for advantage, datasets, seed in ((0.0, 400, 11), (ADVANTAGE, 200, 12)):
+        counts = simulated_counts(np.random.default_rng(seed), datasets, FOLDED_SPEAKERS, max(DRAWS), REGIMES,
+                                  advantage, folds=FOLDS)
+        for regime in REGIMES:
+            for repeats in DRAWS:
+                found = comparisons(counts[regime], repeats, seed=repeats)
+                if advantage:
+                    rates = {name: float(np.mean(c.decision == "better")) for name, c in found.items()}
+                    what, bad = "find an advantage of 1.5 (logit) better in", rates["AULC"] < 0.8
+                else:
+                    rates = {name: float(np.mean((c.ci_low <= 0) & (c.ci_high >= 0))) for name, c in found.items()}
+                    what, bad = "cover a null difference in", not all(0.93 <= rate <= 0.995 for rate in rates.values())
+                message = (f"{FOLDS} folds pooled, {repeats} draws, draw SD {regime.draw_sd}, interaction SD "
+                           f"{regime.interaction_sd}: 95 % intervals {what} "
+                           + ", ".join(f"{rate:.1%} ({name})" for name, rate in rates.items()))
+                record_property("calibration", f"{message}; {datasets} datasets per regime, unit of replication: "
+                                               f"test speaker ({FOLDED_SPEAKERS} in {FOLDS} folds per dataset, a "
+                                               f"{RESAMPLES}-resample cluster bootstrap, with the spread of the draws)")
+                failed += [message] if bad else []
+    assert not failed, failed
+
+
 def test_pairing_narrows_the_interval_of_correlated_methods():
     counts = confusion_counts(simulate(np.random.default_rng(7)), 3).counts
     point, resampled = point_f1(counts), bootstrap_f1(counts, 500, seed=1)

@@ -108,6 +108,7 @@ def test_each_param_section_reruns_exactly_the_stages_that_use_it(reproduced_pro
         ({"handcrafted": {"backend": "pyaudioanalysis"}}, {"handcrafted"}),
         ({"spectrogram": {"backend": "pyaudioanalysis"}}, {"spectrograms"}),
         ({"split": {"seed": 7}}, {"split"}),
+        ({"split": {"folds": 3, "fold": 1}}, {"split"}),
         ({"autoencoder": {"latent_dim": 4, "learning_rate": 1e-05}}, {"train_autoencoder"}),
         ({"autoencoder": {"objective": "contrastive"}}, {"train_autoencoder", "code_features"}),
         ({"autoencoder": {"contrastive": {"projection_dim": 4}}}, {"train_autoencoder"}),

@@ -324,3 +324,16 @@ def test_contrastive_crops_must_be_shorter_than_a_chunk_and_encodable(params_fil
         load_params(params_file)  # chunks of 34 frames: a crop of 36 needs 37 of them
     update_params(params_file, {"audio": {"min_signal": 30000}, "autoencoder": {"objective": "reconstruction"}})
     assert load_params(params_file).autoencoder.objective == "reconstruction"  # the crops are not checked then
+
+
+@pytest.mark.parametrize("split, message", [
+    ({"folds": 1}, r"split\.folds must be at least 2"),
+    ({"fold": 2}, r"split\.fold 2 needs split\.folds \(the number of folds\); set split\.folds"),
+    ({"folds": 5, "fold": 5}, r"split\.fold must be 0 to 4 with split\.folds 5, got 5"),
+])
+def test_folds_are_checked_with_the_params(params_file, split, message):
+    update_params(params_file, {"split": split})
+    with pytest.raises(ParamsError, match=message):
+        load_params(params_file)
+    update_params(params_file, {"split": {"folds": 5, "fold": 4}})
+    assert (load_params(params_file).split.folds, load_params(params_file).split.fold) == (5, 4)

@@ -5,7 +5,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from fewlabels.split import SPLITS, SplitError, check_split, exclude_classes, speaker_split, split_metrics
+from fewlabels.split import (SPLITS, SplitError, check_split, exclude_classes, fold_speakers, speaker_split,
+                             split_metrics)
 
 CLASSES = ("negative", "neutral", "positive")
 
@@ -189,3 +190,33 @@ def test_bad_targets_are_refused():
         speaker_split(manifest, {"labelled": 0, "test": 1, "unlabelled": None}, seed=0)
     with pytest.raises(ValueError, match="unknown split 'train'"):
         speaker_split(manifest, {"train": 1}, seed=0)
+
+
+def test_folds_test_every_speaker_exactly_once_and_keep_the_other_splits_off_the_fold():
+    manifest = make_manifest([[3 + s % 4, 2, 4] for s in range(23)], extra_clips=2)
+    labelled = manifest[manifest["label"].notna()]
+    folds = [fold_speakers(labelled, 5, fold, seed=3) for fold in range(5)]
+    assert set().union(*folds) == set(labelled["speaker"]) and sum(map(len, folds)) == 23  # a partition
+    sizes = [labelled["speaker"].isin(fold).sum() for fold in folds]
+    assert max(sizes) - min(sizes) <= labelled.groupby("speaker").size().max()  # about equal utterances
+    assert folds == [fold_speakers(labelled, 5, fold, seed=3) for fold in range(5)]  # from the seed alone
+    assert folds != [fold_speakers(labelled, 5, fold, seed=4) for fold in range(5)]
+    tested = []
+    for fold in folds:
+        splits, unused = speaker_split(manifest, {"labelled": 4, "test": None, "unlabelled": None}, 3, None, fold)
+        assert set(splits["test"]["speaker"]) == fold and len(splits["test"]) == labelled["speaker"].isin(fold).sum()
+        assert not fold & (set(splits["labelled"]["speaker"]) | set(splits["unlabelled"]["speaker"]))
+        assert splits["labelled"]["label"].value_counts().to_dict() == dict.fromkeys(CLASSES, 4)
+        assert {"unlabelled/0", "unlabelled/1"} <= set(splits["unlabelled"]["speaker"])
+        tested += list(splits["test"]["utterance"])
+    assert sorted(tested) == sorted(labelled["utterance"])  # every utterance tested once
+
+
+def test_folds_the_corpus_cannot_fill_are_refused_with_the_way_out():
+    manifest = make_manifest([[3, 3, 0]] * 4 + [[0, 0, 3]] * 2)
+    labelled = manifest[manifest["label"].notna()]
+    with pytest.raises(SplitError, match=r"split\.folds 7 exceeds the corpus' 6 labelled speakers: lower it"):
+        fold_speakers(labelled, 7, 0, seed=0)
+    with pytest.raises(SplitError, match=r"fold 0 of split\.folds 6 has no utterance of class ('positive'|'negative', "
+                                         r"'neutral') among its 1 speakers: lower split\.folds, or try another split\.seed"):
+        fold_speakers(labelled, 6, 0, seed=0)  # one speaker per fold: none has every class

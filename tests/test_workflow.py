@@ -244,3 +244,38 @@ def test_replicates_pool_seed_experiments_run_through_the_queue(reproduced_proje
     alone = project.run("python", "-m", "fewlabels.replicates", "replicate1", "--baseline", commit,
                         "--without-baseline", check=False)
     assert alone.returncode == 1 and alone.stderr.startswith("error: replicates: fewer than 2 replicates")
+
+
+@pytest.mark.slow
+def test_speaker_folds_run_through_the_queue_and_pool_every_speaker_tested_once(reproduced_project):
+    """docs/methods.md's speaker folds: three full runs of the study (``make test-slow``)."""
+    project = reproduced_project
+    path = project.path
+    project.dvc("exp", "run", "--queue", "-S", "split.folds=3", "-S", "split.fold=0,1,2")
+    project.dvc("queue", "start", "-j", "1")
+    wait_for_the_queue(project)
+    tested = {}
+    for name, run in exp_show(project).items():
+        if name != "baseline":
+            split = run["params"]["split"]
+            tested[split["fold"]] = run["metrics"]["metrics/split.json"]["test"]
+            assert split["folds"] == 3 and run["metrics"]["metrics/split.json"]["folds"] == split
+    assert sorted(tested) == [0, 1, 2]
+    project.run("python", "-m", "fewlabels.folds", "-o", "metrics/folds.json", "--page", "docs/folds.md")
+    report = json.loads((path / "metrics/folds.json").read_text())
+    corpus = json.loads((path / "metrics/corpus.json").read_text())
+    assert report["folds"] == 3 and report["test_speakers"] == sum(fold["speakers"] for fold in tested.values())
+    assert report["test_speakers"] == 9 == corpus["speakers"]  # the tiny corpus: every speaker tested once
+    assert sorted(report["experiments"]) == ["0", "1", "2"]  # fold -> its experiment (JSON keys are text)
+    single = json.loads((path / "metrics/f1.json").read_text())
+    assert report["single_split"]["test_speakers"] == single["test_speakers"] < report["test_speakers"]
+    assert set(report["comparisons"]) == set(single["comparisons"])
+    text = (path / "docs/folds.md").read_text()
+    assert "# The study over 3 speaker folds" in text and "`code/SVM` vs `handcrafted/SVM`" in text
+    # a fold missing is named, with the command that runs it
+    project.dvc("exp", "remove", next(name for name, run in exp_show(project).items()
+                                      if name != "baseline" and run["params"]["split"]["fold"] == 1))
+    failed = project.run("python", "-m", "fewlabels.folds", check=False)
+    assert failed.returncode == 1 and failed.stderr.strip() == (
+        "error: folds: fold 1 of split.folds 3 has no experiment: run it with dvc exp run -S split.folds=3 -S "
+        "split.fold=1")

@@ -12,33 +12,20 @@ test speaker, as in ``metrics/f1.json``. Both revisions' outputs are read throug
 """
 import argparse
 import dataclasses
-import io
 import json
 import sys
 from pathlib import Path
 
-import dvc.api
 import pandas as pd
 
 from fewlabels import paths, provenance
 from fewlabels.compare.report import interval, p_text, paragraph, table
 from fewlabels.compare.results import UNIT_OF_REPLICATION, compare_tables
 from fewlabels.errors import FewlabelsError, run
+from fewlabels.experiments import costs, read_output, read_tables, revisions
 from fewlabels.params import load_params
-from fewlabels.replicates import read_tables, replicate_revisions
 
 KEYS = ["axis", "budget", "repeat", "utterance"]  # with the method, a prediction's identity
-COSTS = {"autoencoder": ("objective", "epochs_run", "best_epoch", "training_s", "encoder_params"),
-         "finetune": ("seconds_total", "epochs_mean")}  # metrics file -> what the cost table shows
-
-
-def read_output(revision: str, path: Path) -> bytes | None:
-    """The bytes of a git- or DVC-tracked ``path`` at ``revision``; None where it has none."""
-    fs = dvc.api.DVCFileSystem(".", rev=revision)
-    try:
-        return fs.read_bytes(str(path)) if fs.exists(str(path)) else None
-    finally:
-        fs.close()
 
 
 def check_paired(baseline: pd.DataFrame, variant: pd.DataFrame, draws: tuple[bytes | None, bytes | None],
@@ -68,23 +55,11 @@ def pair_tables(baseline: pd.DataFrame, variant: pd.DataFrame, name: str) -> tup
     return pd.concat([baseline, renamed], ignore_index=True), changed
 
 
-def costs(revision: str) -> dict[str, dict]:
-    """What the revision's encoder and networks cost to train (``COSTS``), from its metrics files."""
-    found = {}
-    for stage, keys in COSTS.items():
-        raw = read_output(revision, paths.metrics(stage))
-        if raw is not None:
-            metrics = json.loads(raw)
-            found[stage] = ({key: metrics[key] for key in keys if key in metrics} if stage == "autoencoder" else
-                            {method: {key: entry[key] for key in keys} for method, entry in metrics["methods"].items()})
-    return found
-
-
 def paired_report(baseline: str, name: str) -> dict:
     """Every comparison of the experiment ``name`` of ``baseline`` with the baseline's methods and references."""
-    revisions = replicate_revisions([name], baseline)
-    tables = {key: read_tables(found["rev"]) for key, found in revisions.items()}
-    check_paired(tables[baseline], tables[name], tuple(read_output(revisions[key]["rev"], paths.DRAWS)
+    runs = revisions([name], baseline, command="paired_experiments")
+    tables = {key: read_tables(found["rev"]) for key, found in runs.items()}
+    check_paired(tables[baseline], tables[name], tuple(read_output(runs[key]["rev"], paths.DRAWS)
                                                         for key in (baseline, name)), name)
     table_, changed = pair_tables(tables[baseline], tables[name], name)
     if not changed:
@@ -93,10 +68,26 @@ def paired_report(baseline: str, name: str) -> dict:
     also = [*params.also_compare, *(f"{name}:{method} vs {method}" for method in changed)]
     _, summary = compare_tables(table_, dataclasses.replace(params, also_compare=also))
     return {"unit_of_replication": UNIT_OF_REPLICATION, "baseline": baseline, "experiment": name,
-            "revisions": {key: found["rev"] for key, found in revisions.items()}, "changed": changed,
+            "revisions": {key: found["rev"] for key, found in runs.items()}, "changed": changed,
             "test_speakers": int(table_["speaker"].nunique()), "bootstrap": params.bootstrap,
-            "confidence": params.confidence, "costs": {key: costs(found["rev"]) for key, found in revisions.items()},
+            "confidence": params.confidence, "costs": {key: costs(found["rev"]) for key, found in runs.items()},
             **summary}
+
+
+def listed(entry: dict) -> str:
+    return ", ".join(f"{key} {value}" for key, value in entry.items())
+
+
+def cost_rows(costs: dict[str, dict]) -> list[list[str]]:
+    """One row per revision and trained thing: the encoder (train_autoencoder), each network method."""
+    rows = []
+    for revision, stages in costs.items():
+        for stage, entry in stages.items():
+            if stage == "autoencoder":
+                rows.append([revision, "train_autoencoder", listed(entry)])
+            else:
+                rows += [[revision, f"{stage}: {method}", listed(own)] for method, own in entry.items()]
+    return rows
 
 
 def page(report: dict, command: str) -> str:
@@ -118,8 +109,6 @@ def page(report: dict, command: str) -> str:
     header = ["comparison", "AULC", "reference AULC", "difference", "p_holm", "decision"]
     counterparts = {f"{name}:{method} vs {method}" for method in report["changed"]}
     ours = {key: entry for key, entry in report["comparisons"].items() if key.split(" vs ")[0].startswith(f"{name}:")}
-    cost_rows = [[revision, stage, ", ".join(f"{key} {value}" for key, value in entry.items())]
-                 for revision, stages in report["costs"].items() for stage, entry in stages.items()]
     return "\n\n".join([
         f"# {name} against {baseline}",
         f"Rendered by `{command}` at commit {provenance.commit()} on {provenance.machine()}.",
@@ -132,7 +121,7 @@ def page(report: dict, command: str) -> str:
         table(header, [row(key, entry) for key, entry in ours.items() if key in counterparts]),
         f"## {name} against the references of its methods",
         table(header, [row(key, entry) for key, entry in ours.items() if key not in counterparts]),
-        "## Training cost", table(["revision", "metrics", "cost"], cost_rows),
+        "## Training cost", table(["revision", "what", "cost"], cost_rows(report["costs"])),
     ]) + "\n"
 
 

@@ -15,57 +15,20 @@ t interval (replicates - 1 degrees of freedom) from their spread, which holds th
 variance (split, autoencoder) and the within-replicate variance (test speakers, label draws) alike.
 """
 import argparse
-import io
 import json
 import sys
 from pathlib import Path
 
-import dvc.api
 import numpy as np
-import pandas as pd
 from scipy import stats
 
-from fewlabels import paths
 from fewlabels.compare.results import compare_tables
 from fewlabels.compare.decisions import decide
 from fewlabels.errors import FewlabelsError, run
+from fewlabels.experiments import read_tables, revisions
 from fewlabels.params import load_params
 
 SEEDS = ("split.seed", "autoencoder.seed", "draws.seed", "classify.seed", "finetune.seed", "end_to_end.seed")
-
-
-def replicate_revisions(names: list[str], baseline: str = "HEAD") -> dict[str, dict]:
-    """Name -> its commit (``rev``) and seeds, for the ``baseline`` commit and its experiments ``names`` (all its
-    experiments if none); the commit, not the name, identifies an experiment whose name other baselines reuse."""
-    found = {}
-    for row in dvc.api.exp_show(revs=baseline):
-        if row["rev"] == "workspace" or row.get("State") in ("Queued", "Running", "Failed"):
-            continue
-        name = baseline if row.get("typ") == "baseline" else row.get("Experiment")
-        if name == baseline or (name and (not names or name in names)):
-            found[name] = {"rev": row["rev"], **{seed: row.get(seed) for seed in SEEDS}}
-    missing = sorted(set(names) - set(found))
-    if missing:
-        raise FewlabelsError(f"replicates: no experiment {', '.join(missing)} of {baseline}; `dvc exp show "
-                             "--all-commits` lists every experiment with the commit it branched from: pass that "
-                             "commit as --baseline")
-    order = [baseline, *(names or sorted(set(found) - {baseline}))]
-    return {name: found[name] for name in order}
-
-
-def read_tables(revision: str) -> pd.DataFrame:
-    """Every prediction table of ``revision`` (a commit, HEAD or an experiment's), from DVC's cache or remote."""
-    fs = dvc.api.DVCFileSystem(".", rev=revision)
-    try:
-        frames = []
-        for path in sorted(fs.glob(f"{paths.PREDICTIONS}/*.parquet")):
-            with fs.open(path, mode="rb") as f:
-                frames.append(pd.read_parquet(io.BytesIO(f.read())))
-    finally:
-        fs.close()  # releases git's pack files now, not noisily at interpreter exit
-    if not frames:
-        raise FewlabelsError(f"replicates: {revision} has no prediction tables under {paths.PREDICTIONS}/")
-    return pd.concat(frames, ignore_index=True)
 
 
 def pool(per_replicate: dict[str, dict], confidence: float) -> dict:
@@ -99,21 +62,21 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("-o", "--output", type=Path, help="also write the pooled comparison as JSON here")
     args = parser.parse_args(argv)
     params = load_params().compare
-    revisions = replicate_revisions(args.experiments, args.baseline)
+    runs = revisions(args.experiments, args.baseline, SEEDS)
     if args.without_baseline:
-        revisions.pop(args.baseline)
-    if len(revisions) < 2:
+        runs.pop(args.baseline)
+    if len(runs) < 2:
         raise FewlabelsError(f"replicates: fewer than 2 replicates to pool from {args.baseline}; queue experiments "
                              "with other seeds, e.g. dvc exp run --queue -S split.seed=1 -S autoencoder.seed=1")
     per_replicate = {}
-    for revision, found in revisions.items():
+    for revision, found in runs.items():
         per_replicate[revision] = compare_tables(read_tables(found["rev"]), params)[1]
     pooled = pool(per_replicate, params.confidence)
-    report = {"unit_of_replication": "replicate (split, autoencoder and network seeds)", "seeds": revisions,
+    report = {"unit_of_replication": "replicate (split, autoencoder and network seeds)", "seeds": runs,
               "confidence": params.confidence, "comparisons": pooled}
     if args.output:
         args.output.write_text(json.dumps(report, indent=2) + "\n")
-    print(f"{len(revisions)} replicates: {', '.join(revisions)}")
+    print(f"{len(runs)} replicates: {', '.join(runs)}")
     print(f"{'method':>20} | AULC difference per replicate | mean [{params.confidence:.0%} t interval] | "
           "between-replicate SD | mean within-replicate half-width")
     for method, entry in pooled.items():

@@ -7,6 +7,11 @@ keeps a seeded random ``target`` utterances per class; the surplus of its speake
 no split needs, are returned as unused (never moved to another split, which would leak speakers).
 Utterances without a label (clips from ``corpus.unlabelled_path``) all go to the unlabelled split.
 
+With ``split.folds`` K (leave-speakers-out cross-validation) the labelled speakers are dealt into K folds of
+about equal numbers of utterances, from the seed alone; fold ``split.fold``'s speakers are the test split,
+with all their utterances, and the other folds' speakers fill labelled and unlabelled as above. Run once per
+fold, every speaker is tested once (``python -m fewlabels.folds`` pools the runs).
+
 When the quotas cannot be met, the error says which quota falls short for which class, what
 each class has, and the largest quotas that do work: found by running the same assignment
 (same seed) on smaller quotas, not estimated.
@@ -15,11 +20,11 @@ from typing import Annotated
 
 import numpy as np
 import pandas as pd
-from pydantic import field_validator
+from pydantic import Field, field_validator, model_validator
 from pydantic.dataclasses import dataclass
 
 from fewlabels.errors import FewlabelsError
-from fewlabels.schema import SECTION, Count, Seed, Str, did_you_mean, doc
+from fewlabels.schema import SECTION, Count, Int, Seed, Str, did_you_mean, doc
 
 SPLITS = ("labelled", "test", "unlabelled")
 UNLABELLED_SPEAKERS = 2  # the autoencoder validates on whole unlabelled speakers it does not train on
@@ -46,6 +51,18 @@ class SplitParams:
                                                            "{labelled: [Train], test: [Test1]}; null: any")]
     exclude_classes: Annotated[list[Str], doc("classes left out of every split (listed and counted in "
                                               "metrics/split.json)")]
+    folds: Annotated[Annotated[Int, Field(ge=2)] | None,
+                     doc("leave-speakers-out folds: the speakers in K folds, fold split.fold the test split with all "
+                         "its utterances (test_per_class unused); null: one split")]
+    fold: Annotated[Int, Field(ge=0), doc("with folds: the fold whose speakers are tested, 0 to folds - 1")]
+
+    @model_validator(mode="after")
+    def _fold_in_range(self):
+        if self.folds is None and self.fold:
+            raise ValueError(f"split.fold {self.fold} needs split.folds (the number of folds); set split.folds")
+        if self.folds is not None and self.fold >= self.folds:
+            raise ValueError(f"split.fold must be 0 to {self.folds - 1} with split.folds {self.folds}, got {self.fold}")
+        return self
 
     @field_validator("partitions")
     @classmethod
@@ -127,12 +144,35 @@ class Assignment:
         return low
 
 
+def fold_speakers(labelled: pd.DataFrame, folds: int, fold: int, seed: int) -> set[str]:
+    """The speakers of fold ``fold`` of ``folds``: the speakers of ``labelled`` (columns speaker, label) in a random
+    order drawn from ``seed`` alone, each dealt to the fold with the fewest utterances so far (the first of ties),
+    so every ``fold`` of one ``seed`` and ``folds`` partitions the same way. A :class:`SplitError` if the fold
+    lacks a class or there are fewer speakers than folds."""
+    sizes = labelled.groupby("speaker").size()
+    if len(sizes) < folds:
+        raise SplitError(f"split.folds {folds} exceeds the corpus' {len(sizes)} labelled speakers: lower it")
+    load, fold_of = np.zeros(folds), np.empty(len(sizes), dtype=int)
+    for i in np.random.default_rng(seed).permutation(len(sizes)):
+        fold_of[i] = np.argmin(load)
+        load[fold_of[i]] += sizes.iloc[i]
+    speakers = set(sizes.index[fold_of == fold])
+    missing = sorted(set(labelled["label"]) - set(labelled.loc[labelled["speaker"].isin(speakers), "label"]))
+    if missing:
+        raise SplitError(f"fold {fold} of split.folds {folds} has no utterance of class {', '.join(map(repr, missing))}"
+                         f" among its {len(speakers)} speakers: lower split.folds, or try another split.seed")
+    return speakers
+
+
 def speaker_split(manifest: pd.DataFrame, targets: dict[str, int | None], seed: int,
-                  partitions: dict[str, list[str]] | None = None) -> tuple[dict[str, pd.DataFrame], pd.DataFrame]:
+                  partitions: dict[str, list[str]] | None = None,
+                  test_speakers: set[str] | None = None) -> tuple[dict[str, pd.DataFrame], pd.DataFrame]:
     """Split ``manifest`` (columns at least utterance, label, speaker, partition) by speaker.
 
     ``targets[split]`` is the number of utterances per class, ``None`` for no limit;
-    ``partitions[split]``, if given, the official partitions a split may draw from.
+    ``partitions[split]``, if given, the official partitions a split may draw from; ``test_speakers``, if
+    given, the only speakers the test split may take (a fold: :func:`fold_speakers`), and the only ones the
+    other splits may not.
     Returns ``({split: rows}, unused rows)``, rows in manifest order; raises :class:`SplitError`
     when the corpus has too few speakers, a class has only one, or the quotas leave a split empty
     or a class out of labelled or test (saying which quotas would work).
@@ -149,6 +189,9 @@ def speaker_split(manifest: pd.DataFrame, targets: dict[str, int | None], seed: 
     check_speaker_count(labelled["speaker"].nunique(), extra_unlabelled_speakers=extra)
     check_classes_have_two_speakers(labelled)
     allowed = allowed_splits(labelled, partitions)
+    if test_speakers is not None:
+        allowed = {speaker: [split for split in splits if (split == "test") == (speaker in test_speakers)]
+                   for speaker, splits in allowed.items()}
     rng = np.random.default_rng(seed)
     counts = pd.crosstab(labelled["speaker"], labelled["label"])
     counts = counts.loc[rng.permutation(counts.index.to_numpy())]
@@ -187,14 +230,16 @@ def explain_infeasible(plan: Assignment, split_of: np.ndarray, targets: dict[str
         problem += f": the labelled and test quotas take {taken} of the corpus' {len(plan.speakers)} speakers"
     short = [f"{split} {name} {int(covered[j, c])} of {targets[split]} ({int(((split_of == j) & (plan.counts[:, c] > 0)).sum())} speakers)"
              for j, split in enumerate(REQUIRE_ALL_CLASSES) for c, name in enumerate(plan.classes)
-             if covered[j, c] < targets[split]]
+             if targets[split] is not None and covered[j, c] < targets[split]]
     has = [f"{name} {int(plan.counts[:, c].sum())} utterances from {int((plan.counts[:, c] > 0).sum())} speakers"
            for c, name in enumerate(plan.classes)]
     options = []
-    for splits in (("labelled",), ("test",), ("labelled", "test")):
+    for splits in [splits for splits in (("labelled",), ("test",), ("labelled", "test"))
+                   if None not in (targets[split] for split in splits)]:  # with folds the test split has no quota
         largest = plan.largest(targets, splits)
         if largest is not None:
-            others = [f"{QUOTA_PARAMS[s]} {targets[s]}" for s in REQUIRE_ALL_CLASSES if s not in splits]
+            others = [f"{QUOTA_PARAMS[s]} {targets[s]}" for s in REQUIRE_ALL_CLASSES
+                      if s not in splits and targets[s] is not None]
             names = " and ".join(QUOTA_PARAMS[s] for s in splits)
             options.append(f"{names} {largest}" + (f" (with {others[0]})" if others else ""))
     fits = (f"The largest quotas that work with split.seed {seed}: {'; or '.join(options)}" if options else

@@ -8,7 +8,8 @@ label draws each. An utterance is predicted right with probability ``expit(eta)`
     eta = budget level (-0.3 .. 1.2) - speaker difficulty (SD 1) - utterance difficulty (SD 0.5)
           + the method's persistent view of the utterance (SD 1)
           + the method's affinity for the speaker (``interaction_sd``: speaker x method interaction)
-          + the draw's luck for the method at that budget (``draw_sd``: draw-to-draw variation)
+          + the draw's luck for the method at that budget (``draw_sd``: draw-to-draw variation; with ``folds``,
+            each fold's draw its own luck: speaker s is tested in fold s mod folds, by that fold's models)
           + ``advantage`` for "method",
 
 and a wrong prediction is one of the other classes at random. With ``advantage`` 0 both methods come from
@@ -58,9 +59,9 @@ class Predictions(NamedTuple):
 
 def simulated_predictions(rng: np.random.Generator, datasets: int, speakers: int, repeats: int, regimes: list[Regime],
                           advantage: float = 0.0, utterances: int = 10,
-                          concentration: float | None = None) -> Predictions:
+                          concentration: float | None = None, folds: int = 1) -> Predictions:
     """The predictions of ``datasets`` simulated studies in every regime. The first r draws of a call with
-    ``repeats`` draws are a study with r draws."""
+    ``repeats`` draws are a study with r draws; with ``folds``, the test speakers of ``folds`` folds pooled."""
     n = speakers * utterances
     speaker = speaker_of(rng, datasets, speakers, utterances, concentration)
     y_true = rng.integers(0, CLASSES, (datasets, n))
@@ -70,7 +71,7 @@ def simulated_predictions(rng: np.random.Generator, datasets: int, speakers: int
     base = (LEVELS[:, None, None] + np.array([0.0, advantage])[:, None, None, None] - difficulty
             + rng.normal(0, 1.0, (datasets, 2, 1, 1, n)))
     affinity = np.take_along_axis(rng.normal(0, 1.0, (datasets, 2, 1, 1, speakers)), at, axis=-1)
-    luck = rng.normal(0, 1.0, (datasets, 2, BUDGETS.size, repeats, 1))
+    luck = np.take_along_axis(rng.normal(0, 1.0, (datasets, 2, BUDGETS.size, repeats, folds)), at % folds, axis=-1)
     chance = rng.random((datasets, 2, BUDGETS.size, repeats, n))
     wrong = (y_true[:, None, None, None, :] + rng.integers(1, CLASSES, chance.shape)) % CLASSES
     y_pred = {regime: np.where(chance < expit(base + regime.interaction_sd * affinity + regime.draw_sd * luck),
@@ -91,8 +92,9 @@ def counts_of(speaker: np.ndarray, y_true: np.ndarray, y_pred: np.ndarray, speak
 
 
 def simulated_counts(rng: np.random.Generator, datasets: int, speakers: int, repeats: int, regimes: list[Regime],
-                     advantage: float = 0.0, utterances: int = 10,
-                     concentration: float | None = None) -> dict[Regime, np.ndarray]:
+                     advantage: float = 0.0, utterances: int = 10, concentration: float | None = None,
+                     folds: int = 1) -> dict[Regime, np.ndarray]:
     """Per regime, the confusion counts (:func:`counts_of`) of :func:`simulated_predictions`."""
-    found = simulated_predictions(rng, datasets, speakers, repeats, regimes, advantage, utterances, concentration)
+    found = simulated_predictions(rng, datasets, speakers, repeats, regimes, advantage, utterances, concentration,
+                                  folds)
     return {regime: counts_of(found.speaker, found.y_true, y_pred, speakers) for regime, y_pred in found.y_pred.items()}

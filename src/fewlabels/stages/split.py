@@ -6,16 +6,19 @@ from fewlabels.errors import run
 from fewlabels.io import write_csv, write_json
 from fewlabels.manifest import read_manifest
 from fewlabels.params import load_params
-from fewlabels.split import exclude_classes, speaker_split, split_metrics
+from fewlabels.split import exclude_classes, fold_speakers, speaker_split, split_metrics
 
 
 def main() -> None:
     everything = load_params()
     params = everything.split
     manifest, excluded = exclude_classes(read_manifest(paths.MANIFEST), params.exclude_classes)
-    targets = {"labelled": params.labelled_per_class, "test": params.test_per_class,
+    folded = params.folds is not None
+    targets = {"labelled": params.labelled_per_class, "test": None if folded else params.test_per_class,
                "unlabelled": params.unlabelled_per_class}
-    splits, unused = speaker_split(manifest, targets, params.seed, params.partitions)
+    tested = (fold_speakers(manifest[manifest["label"].notna()], params.folds, params.fold, params.seed)
+              if folded else None)
+    splits, unused = speaker_split(manifest, targets, params.seed, params.partitions, tested)
     sizes = splits["labelled"]["label"].value_counts()  # the count budgets follow the biggest labelled class
     check_network_grids(everything.network_budgets,
                         drawn_grids(everything.draws.fraction_step, everything.draws.largest_count, list(sizes)),
@@ -23,7 +26,11 @@ def main() -> None:
     for name, rows in splits.items():
         write_csv(paths.split_table(name), rows)
     summary = split_metrics(splits, unused, excluded, targets)
+    if folded:
+        summary["folds"] = {"folds": params.folds, "fold": params.fold}
     write_json(paths.metrics("split"), summary)
+    if folded:
+        print(f"fold {params.fold} of {params.folds}: its {len(tested)} speakers are the test split")
     for name in (*splits, "unused"):
         counts = summary[name]
         print(f"{name:>10}: {counts['utterances']:5d} utterances, {counts['speakers']:3d} speakers, {counts['per_class']}")
