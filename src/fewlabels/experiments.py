@@ -3,12 +3,14 @@
 pool runs of the study: ``fewlabels.replicates``, ``fewlabels.paired_experiments``, ``fewlabels.folds``."""
 import io
 import json
+from collections.abc import Callable
 from pathlib import Path
 
 import dvc.api
 import pandas as pd
 
 from fewlabels import paths
+from fewlabels.compare.report import interval, p_text
 from fewlabels.errors import FewlabelsError
 
 COSTS = {"autoencoder": ("objective", "epochs_run", "best_epoch", "training_s", "encoder_params"),
@@ -72,3 +74,18 @@ def costs(revision: str) -> dict[str, dict]:
                             {method: {key: entry[key] for key in keys if key in entry}
                              for method, entry in metrics.get("methods", {}).items()})
     return found
+
+
+def write_report(report: dict, output: Path | None, page: Path | None, render: Callable[[dict], str]) -> None:
+    """Write ``report`` as JSON to ``output`` and ``render(report)`` (markdown) to ``page``, where given."""
+    if output:
+        output.write_text(json.dumps(report, indent=2) + "\n")
+    if page:
+        page.write_text(render(report))
+
+
+def comparison_line(key: str, entry: dict, width: int) -> str:
+    """``code/SVM vs handcrafted/SVM | −0.176 [−0.229, −0.124] p_holm < 0.001 worse``, the name right-aligned."""
+    name = key if " vs " in key else f"{key} vs {entry['reference']}"
+    return (f"{name:>{width}} | {interval(entry['aulc_difference'], entry['ci_low'], entry['ci_high'], signed=True)} "
+            f"p_holm {p_text(entry['p_holm'])} {entry['decision']}")

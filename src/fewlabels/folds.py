@@ -23,7 +23,7 @@ from fewlabels import paths, provenance
 from fewlabels.compare.report import interval, p_text, paragraph, table
 from fewlabels.compare.results import compare_tables
 from fewlabels.errors import FewlabelsError, run
-from fewlabels.experiments import costs, read_output, read_tables, revisions
+from fewlabels.experiments import comparison_line, costs, read_output, read_tables, revisions, write_report
 from fewlabels.params import load_params
 
 UNIT_OF_REPLICATION = ("test speaker (every fold's test speakers pooled in one cluster bootstrap, with the spread "
@@ -81,7 +81,8 @@ def pooled_report(names: list[str], baseline: str = "HEAD") -> dict:
     pooled = pd.concat(tables.values(), ignore_index=True)
     _, summary = compare_tables(pooled, params)
     single = read_output(baseline, paths.metrics("f1"))
-    return {"unit_of_replication": UNIT_OF_REPLICATION, "folds": len(folds), "test_speakers": len(set().union(*speakers)),
+    return {"unit_of_replication": UNIT_OF_REPLICATION, "folds": len(folds),
+            "test_speakers": len(set().union(*speakers)),
             "test_speakers_per_fold": {fold: len(s) for fold, s in zip(folds, speakers)},
             "repeats": int(pooled["repeat"].nunique()), "bootstrap": params.bootstrap, "confidence": params.confidence,
             "experiments": folds, "costs": {found["name"]: costs(found["rev"]) for found in folds.values()},
@@ -137,15 +138,11 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--page", type=Path, help="write it as a markdown page here")
     args = parser.parse_args(argv)
     report = pooled_report(args.experiments, args.baseline)
-    if args.output:
-        args.output.write_text(json.dumps(report, indent=2) + "\n")
-    if args.page:
-        args.page.write_text(page(report, " ".join(["python -m fewlabels.folds", *argv])))
+    write_report(report, args.output, args.page, lambda found: page(found, " ".join(["python -m fewlabels.folds",
+                                                                                   *argv])))
     print(f"{report['folds']} folds, {report['test_speakers']} test speakers; decisions: AULC-level Holm-adjusted")
     for key, entry in report["comparisons"].items():
-        print(f"{key if ' vs ' in key else key + ' vs ' + entry['reference']:>42} | "
-              f"{interval(entry['aulc_difference'], entry['ci_low'], entry['ci_high'], signed=True)} "
-              f"p_holm {p_text(entry['p_holm'])} {entry['decision']}")
+        print(comparison_line(key, entry, 42))
 
 
 if __name__ == "__main__":

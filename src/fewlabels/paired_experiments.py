@@ -12,7 +12,6 @@ test speaker, as in ``metrics/f1.json``. Both revisions' outputs are read throug
 """
 import argparse
 import dataclasses
-import json
 import sys
 from pathlib import Path
 
@@ -22,7 +21,7 @@ from fewlabels import paths, provenance
 from fewlabels.compare.report import interval, p_text, paragraph, table
 from fewlabels.compare.results import UNIT_OF_REPLICATION, compare_tables
 from fewlabels.errors import FewlabelsError, run
-from fewlabels.experiments import costs, read_output, read_tables, revisions
+from fewlabels.experiments import comparison_line, costs, read_output, read_tables, revisions, write_report
 from fewlabels.params import load_params
 
 KEYS = ["axis", "budget", "repeat", "utterance"]  # with the method, a prediction's identity
@@ -134,15 +133,11 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--page", type=Path, help="write it as a markdown page here")
     args = parser.parse_args(argv)
     report = paired_report(args.baseline, args.experiment)
-    if args.output:
-        args.output.write_text(json.dumps(report, indent=2) + "\n")
-    if args.page:
-        args.page.write_text(page(report, " ".join(["python -m fewlabels.paired_experiments", *argv])))
+    write_report(report, args.output, args.page,
+                 lambda found: page(found, " ".join(["python -m fewlabels.paired_experiments", *argv])))
     for key, entry in report["comparisons"].items():
         if key.split(" vs ")[0].startswith(f"{args.experiment}:"):
-            print(f"{key if ' vs ' in key else key + ' vs ' + entry['reference']:>48} | "
-                  f"{interval(entry['aulc_difference'], entry['ci_low'], entry['ci_high'], signed=True)} "
-                  f"p_holm {p_text(entry['p_holm'])} {entry['decision']}")
+            print(comparison_line(key, entry, 48))
 
 
 if __name__ == "__main__":

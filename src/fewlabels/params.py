@@ -95,7 +95,8 @@ def check_spectrogram_fits_autoencoder(audio: AudioParams, spectrogram: Spectrog
     if need is None or min(shape) >= need:
         return
     contrastive = autoencoder.objective == "contrastive"
-    crops = [f"raise autoencoder.contrastive.segment_frames to at least {need}"] if contrastive and shape[0] < need else []
+    crops = ([f"raise autoencoder.contrastive.segment_frames to at least {need}"]
+             if contrastive and shape[0] < need else [])
     ways = [*crops, *ways_to_grow(audio, spectrogram, chunk, need + contrastive),
             f"set autoencoder.architecture to {' or '.join(architectures_for(shape))}"]
     raise ValueError(f"autoencoder.architecture {autoencoder.architecture} cannot encode spectrograms of shape "
