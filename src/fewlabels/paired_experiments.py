@@ -18,7 +18,7 @@ from pathlib import Path
 import pandas as pd
 
 from fewlabels import paths, provenance
-from fewlabels.compare.report import interval, p_text, paragraph, table
+from fewlabels.compare.report import AXIS_NAMES, interval, p_text, paragraph, table
 from fewlabels.compare.results import UNIT_OF_REPLICATION, compare_tables
 from fewlabels.errors import FewlabelsError, run
 from fewlabels.experiments import comparison_line, costs, read_output, read_tables, revisions, write_report
@@ -90,22 +90,26 @@ def cost_rows(costs: dict[str, dict]) -> list[list[str]]:
 
 
 def page(report: dict, command: str) -> str:
-    """A markdown page of the report: each changed method against its baseline counterpart, against the
-    hand-crafted references, and what each revision's training cost."""
+    """A markdown page of the report: each changed method against its baseline counterpart (both AULCs), against
+    its references (the method's AULC; the reference's on the method's own draws is in the difference), and what
+    each revision's training cost. Each comparison on its headline axis."""
     name, baseline, methods = report["experiment"], report["baseline"], report["methods"]
     rules = report["decisions"]
 
-    def aulc(method: str) -> str:
+    def aulc(method: str, axis: str) -> str:
+        key = "aulc" if axis == "fraction" else "aulc_per_class"
         entry = methods[method]
-        return interval(entry["aulc"], entry["aulc_low"], entry["aulc_high"])
+        return interval(entry[key], entry[f"{key}_low"], entry[f"{key}_high"])
 
-    def row(key: str, entry: dict) -> list[str]:
+    def row(key: str, entry: dict, both: bool) -> list[str]:
         method, reference = (key.split(" vs ") if " vs " in key else (key, entry["reference"]))
-        return [f"`{method}` − `{reference}`", aulc(method), aulc(reference),
+        axis = entry["aulc_axis"]
+        return [f"`{method}` − `{reference}`", AXIS_NAMES[axis], aulc(method, axis),
+                *([aulc(reference, axis)] if both else []),
                 interval(entry["aulc_difference"], entry["ci_low"], entry["ci_high"], signed=True),
                 p_text(entry["p_holm"]), entry["decision"]]
 
-    header = ["comparison", "AULC", "reference AULC", "difference", "p_holm", "decision"]
+    header = ["comparison", "axis", "AULC", "difference", "p_holm", "decision"]
     counterparts = {f"{name}:{method} vs {method}" for method in report["changed"]}
     ours = {key: entry for key, entry in report["comparisons"].items() if key.split(" vs ")[0].startswith(f"{name}:")}
     return "\n\n".join([
@@ -115,11 +119,13 @@ def page(report: dict, command: str) -> str:
                   f"the baseline's labelled draws and {report['test_speakers']} test speakers. Unit of replication: "
                   f"the {report['unit_of_replication']}; {report['confidence']:.0%} intervals from "
                   f"{report['bootstrap']} resamples. Decisions: Holm-adjusted over the {rules['aulc_level_tests']} "
-                  "AULC-level tests of both revisions' methods. AULC on each method's headline axis."),
+                  "AULC-level tests of both revisions' methods. Each comparison on its headline axis (the "
+                  "networks: the per-class axis, on their own draws)."),
         f"## {name} against {baseline}, method by method",
-        table(header, [row(key, entry) for key, entry in ours.items() if key in counterparts]),
+        table([*header[:3], "baseline AULC", *header[3:]],
+              [row(key, entry, True) for key, entry in ours.items() if key in counterparts]),
         f"## {name} against the references of its methods",
-        table(header, [row(key, entry) for key, entry in ours.items() if key not in counterparts]),
+        table(header, [row(key, entry, False) for key, entry in ours.items() if key not in counterparts]),
         "## Training cost", table(["revision", "what", "cost"], cost_rows(report["costs"])),
     ]) + "\n"
 
