@@ -100,7 +100,8 @@ def page(report: dict, command: str) -> str:
     single_speakers = (report["single_split"] or {}).get("test_speakers")
     rows = []
     for key, entry in report["comparisons"].items():
-        label = f"`{key}`" + ("" if " vs " in key else f" vs `{entry['reference']}`")
+        method, reference = key.split(" vs ") if " vs " in key else (key, entry["reference"])
+        label = f"`{method}` vs `{reference}`"
         one = single.get(key)
         rows.append([label, interval(entry["aulc_difference"], entry["ci_low"], entry["ci_high"], signed=True),
                      f"{width(entry):.3f}", p_text(entry["p_holm"]), entry["decision"],
