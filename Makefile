@@ -1,7 +1,7 @@
 # The two commands of README.md: `make repro` runs the study, `make test` runs the tests
 # (`make test-fast`: all but the end-to-end dvc runs, for the inner loop; `make test-slow`: the runs of
 # whole studies: README's command for each corpus to its results, a CREMA-D tree, the replicates, a pretrained
-# model's embeddings through dvc, the DTU configuration; about 15 minutes).
+# model's embeddings through dvc, the DTU, original and contrastive configurations, speaker folds; about 20 minutes).
 # Both create .venv on first use and install the exact versions of requirements.lock.
 PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv

@@ -159,7 +159,7 @@ def reproduced_project(tmp_path, baseline_template) -> Project:
 
 # The longest tests, longest first (a few minutes each on 2 cores); other end-to-end tests follow them, then the rest.
 LONGEST = ("test_queued_sweep_exp_show", "test_params_rerun_exactly_their_stages",
-           "test_dvc_repro_on_a_crema_d_tree", "test_full_dvc_repro_then_plots_show", "test_contrastive_pretraining_reruns",
+           "test_dvc_repro_on_a_crema_d_tree", "test_full_dvc_repro_then_plots_show", "test_dvc_repro_code_features",
            "test_the_opensmile_sets_run_on_the_same_chunks",
            "test_network_budgets_all_and_auto", "test_ravdess_stops_at_the_split", "test_emodb_with_chunks_too_short")
 

@@ -224,6 +224,8 @@ def test_the_dtu_configuration_runs_as_an_experiment(reproduced_project):
     assert read_pickle(path / "data/features/test_cf.pkl")["X"].shape[1] == 4  # latent_dim 4 (above) of the pooled map
 
 
+@pytest.mark.slow  # make test-slow: make test runs the objective's own tests (tests/test_contrastive.py) and
+# checks that it makes train_autoencoder and code_features stale (the param-section loop above)
 def test_contrastive_pretraining_reruns_pretraining_and_after_and_every_method_takes_its_encoder(
         reproduced_project):
     project = reproduced_project
@@ -338,6 +340,12 @@ def test_full_dvc_repro_then_plots_show(reproduced_project):
     params = path / "params.yaml"
     update_params(params, {"compare": {"bootstrap": 300}})
     assert project.repro_ran() == {"compare", "results"}
+
+
+@pytest.mark.slow  # make test-slow: make test checks which stages these params make stale (the param-section loop)
+def test_the_original_study_setup_runs_as_an_experiment(reproduced_project):
+    project = reproduced_project
+    path = project.path
     # docs/experiments.md: the original study's setup (softmax code, linear spectrograms, chunk-level scoring)
     ran = project.stages_ran("exp", "run", "-n", "original", "-S", "autoencoder.bottleneck_activation=softmax",
                              "-S", "spectrogram.scale=linear", "-S", "classify.unit=chunk")

@@ -259,7 +259,7 @@ def test_speaker_folds_run_through_the_queue_and_pool_every_speaker_tested_once(
         if name != "baseline":
             split = run["params"]["split"]
             tested[split["fold"]] = run["metrics"]["metrics/split.json"]["test"]
-            assert split["folds"] == 3 and run["metrics"]["metrics/split.json"]["folds"] == split
+            assert run["metrics"]["metrics/split.json"]["folds"] == {"folds": 3, "fold": split["fold"]}
     assert sorted(tested) == [0, 1, 2]
     project.run("python", "-m", "fewlabels.folds", "-o", "metrics/folds.json", "--page", "docs/folds.md")
     report = json.loads((path / "metrics/folds.json").read_text())
