@@ -10,7 +10,7 @@ import dvc.api
 import pandas as pd
 
 from fewlabels import paths
-from fewlabels.compare.report import interval, p_text
+from fewlabels.compare.report import interval, p_text, sides
 from fewlabels.errors import FewlabelsError
 
 COSTS = {"autoencoder": ("objective", "epochs_run", "best_epoch", "training_s", "encoder_params"),
@@ -86,6 +86,6 @@ def write_report(report: dict, output: Path | None, page: Path | None, render: C
 
 def comparison_line(key: str, entry: dict, width: int) -> str:
     """``code/SVM vs handcrafted/SVM | −0.176 [−0.229, −0.124] p_holm < 0.001 worse``, the name right-aligned."""
-    name = key if " vs " in key else f"{key} vs {entry['reference']}"
+    name = " vs ".join(sides(key, entry))
     return (f"{name:>{width}} | {interval(entry['aulc_difference'], entry['ci_low'], entry['ci_high'], signed=True)} "
             f"p_holm {p_text(entry['p_holm'])} {entry['decision']}")

@@ -20,7 +20,7 @@ import dvc.api
 import pandas as pd
 
 from fewlabels import paths, provenance
-from fewlabels.compare.report import interval, p_text, paragraph, table
+from fewlabels.compare.report import interval, p_text, paragraph, sides, table
 from fewlabels.compare.results import compare_tables
 from fewlabels.errors import FewlabelsError, run
 from fewlabels.experiments import comparison_line, costs, read_output, read_tables, revisions, write_report
@@ -86,7 +86,15 @@ def pooled_report(names: list[str], baseline: str = "HEAD") -> dict:
             "test_speakers_per_fold": {fold: len(s) for fold, s in zip(folds, speakers)},
             "repeats": int(pooled["repeat"].nunique()), "bootstrap": params.bootstrap, "confidence": params.confidence,
             "experiments": folds, "costs": {found["name"]: costs(found["rev"]) for found in folds.values()},
-            "single_split": json.loads(single) if single else None, **summary}
+            "single_split": headlines(json.loads(single)) if single else None, **summary}
+
+
+def headlines(f1: dict) -> dict:
+    """Of a single split's ``metrics/f1.json``: its test speakers and each comparison's headline AULC difference,
+    interval and decision (what the page sets beside the folds')."""
+    kept = ("reference", "aulc_difference", "ci_low", "ci_high", "decision")
+    return {"test_speakers": f1["test_speakers"],
+            "comparisons": {key: {name: entry[name] for name in kept} for key, entry in f1["comparisons"].items()}}
 
 
 def width(entry: dict) -> float:
@@ -100,7 +108,7 @@ def page(report: dict, command: str) -> str:
     single_speakers = (report["single_split"] or {}).get("test_speakers")
     rows = []
     for key, entry in report["comparisons"].items():
-        method, reference = key.split(" vs ") if " vs " in key else (key, entry["reference"])
+        method, reference = sides(key, entry)
         label = f"`{method}` vs `{reference}`"
         one = single.get(key)
         rows.append([label, interval(entry["aulc_difference"], entry["ci_low"], entry["ci_high"], signed=True),

@@ -18,7 +18,7 @@ from pathlib import Path
 import pandas as pd
 
 from fewlabels import paths, provenance
-from fewlabels.compare.report import AXIS_NAMES, interval, p_text, paragraph, table
+from fewlabels.compare.report import AXIS_NAMES, area, interval, p_text, paragraph, sides, table
 from fewlabels.compare.results import UNIT_OF_REPLICATION, compare_tables
 from fewlabels.errors import FewlabelsError, run
 from fewlabels.experiments import comparison_line, costs, read_output, read_tables, revisions, write_report
@@ -73,6 +73,12 @@ def paired_report(baseline: str, name: str) -> dict:
             **summary}
 
 
+def experiment_comparisons(report: dict) -> dict[str, dict]:
+    """The report's comparisons of the experiment's methods (``<experiment>:<method>``), by key."""
+    return {key: entry for key, entry in report["comparisons"].items()
+            if sides(key, entry)[0].startswith(f"{report['experiment']}:")}
+
+
 def listed(entry: dict) -> str:
     return ", ".join(f"{key} {value}" for key, value in entry.items())
 
@@ -96,22 +102,17 @@ def page(report: dict, command: str) -> str:
     name, baseline, methods = report["experiment"], report["baseline"], report["methods"]
     rules = report["decisions"]
 
-    def aulc(method: str, axis: str) -> str:
-        key = "aulc" if axis == "fraction" else "aulc_per_class"
-        entry = methods[method]
-        return interval(entry[key], entry[f"{key}_low"], entry[f"{key}_high"])
-
     def row(key: str, entry: dict, both: bool) -> list[str]:
-        method, reference = (key.split(" vs ") if " vs " in key else (key, entry["reference"]))
+        method, reference = sides(key, entry)
         axis = entry["aulc_axis"]
-        return [f"`{method}` − `{reference}`", AXIS_NAMES[axis], aulc(method, axis),
-                *([aulc(reference, axis)] if both else []),
+        return [f"`{method}` − `{reference}`", AXIS_NAMES[axis], area(methods[method], "aulc", axis),
+                *([area(methods[reference], "aulc", axis)] if both else []),
                 interval(entry["aulc_difference"], entry["ci_low"], entry["ci_high"], signed=True),
                 p_text(entry["p_holm"]), entry["decision"]]
 
     header = ["comparison", "axis", "AULC", "difference", "p_holm", "decision"]
     counterparts = {f"{name}:{method} vs {method}" for method in report["changed"]}
-    ours = {key: entry for key, entry in report["comparisons"].items() if key.split(" vs ")[0].startswith(f"{name}:")}
+    ours = experiment_comparisons(report)
     return "\n\n".join([
         f"# {name} against {baseline}",
         f"Rendered by `{command}` at commit {provenance.commit()} on {provenance.machine()}.",
@@ -141,9 +142,8 @@ def main(argv: list[str] | None = None) -> None:
     report = paired_report(args.baseline, args.experiment)
     write_report(report, args.output, args.page,
                  lambda found: page(found, " ".join(["python -m fewlabels.paired_experiments", *argv])))
-    for key, entry in report["comparisons"].items():
-        if key.split(" vs ")[0].startswith(f"{args.experiment}:"):
-            print(comparison_line(key, entry, 48))
+    for key, entry in experiment_comparisons(report).items():
+        print(comparison_line(key, entry, 48))
 
 
 if __name__ == "__main__":

@@ -36,15 +36,15 @@ class AutoencoderParams:
                                                                "to the pooling switches)")]
     bottleneck: Annotated[Literal["dense", "pooled"], doc("dense: code from the flattened map; pooled: from its mean "
                                                           "and SD over time")]
-    loss: Annotated[Literal["bce", "mse"], doc("reconstruction: binary cross-entropy (sigmoid output, spectrograms in [0, 1]) or "
-                                               "mean squared error (linear output)")]
+    loss: Annotated[Literal["bce", "mse"], doc("reconstruction: binary cross-entropy (sigmoid output, spectrograms "
+                                               "in [0, 1]) or mean squared error (linear output)")]
     latent_dim: Annotated[Count, doc("numbers in the code")]
     bottleneck_activation: Annotated[Literal["linear", "relu", "softmax"],
                                      doc("activation of the code layer (the original study: softmax)")]
     dropout: Annotated[Float, Field(ge=0, lt=1), doc("dropout rate between the convolutions")]
     learning_rate: Annotated[Float, Field(gt=0, le=10), doc("Adam's learning rate")]
-    batch_size: Annotated[Count, doc("spectrograms per batch (contrastive: each chunk's negatives are "
-                                                 "the batch's other chunks)")]
+    batch_size: Annotated[Count, doc("spectrograms per batch (contrastive: each chunk's negatives are the "
+                                     "batch's other chunks)")]
     max_epochs: Annotated[Count, doc("epochs at most, with early stopping (the original study: 100)")]
     validation_split: Annotated[Float, Field(gt=0, lt=1),
                                 doc("share of spectrograms, whole speakers, held out for val_loss")]
